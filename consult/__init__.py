@@ -1,0 +1,133 @@
+"""consult: public consultation on draft legislation.
+
+`create_app()` reads like a table of contents: configuration, extensions, blueprints, commands,
+error handlers, security headers. Nothing happens at import time.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, redirect, url_for
+
+from consult.config import PROJECT_ROOT, Config, TestConfig  # noqa: F401 (re-exported for callers)
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the application; `config` is a Config class or a mapping of overrides."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    return app
+
+
+def load_config(app: Flask, config) -> None:
+    """Apply the config class, then overrides, then the SQLite default in the instance folder."""
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "consult.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("EXPORT_DIR"):
+        app.config["EXPORT_DIR"] = os.path.join(app.instance_path, "exports")
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs (SQLAlchemy would look for psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of `consult.extensions` to this app."""
+    from consult.database import configure_engine_events
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from consult.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
+        Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    import consult.models  # noqa: F401  (every table in the metadata; registers the user loader)
+    from consult.search.hooks import init_app as init_search_hooks
+
+    init_search_hooks(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature package: name = package = template folder = URL prefix."""
+    from consult.accounts.views import bp as accounts_bp
+    from consult.admin.views import bp as admin_bp
+    from consult.comments.views import bp as comments_bp
+    from consult.drafts.views import bp as drafts_bp
+    from consult.exports.views import bp as exports_bp
+    from consult.intake.views import bp as intake_bp
+    from consult.review.views import bp as review_bp
+    from consult.search.views import bp as search_bp
+
+    for bp in (drafts_bp, comments_bp, intake_bp, review_bp, search_bp, exports_bp, accounts_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    @app.route("/")
+    def index():
+        """Send visitors to the list of published drafts."""
+        return redirect(url_for("drafts.index"))
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the `consult` command groups (the same services the views call)."""
+    from consult.cli import register
+
+    register(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render friendly error pages in the user's language."""
+    from consult.errors import register as register_errors
+
+    register_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose permission predicates and formatting helpers to every template."""
+    from consult.templating import register as register_templating
+
+    register_templating(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """A Content-Security-Policy without inline script, plus the usual hardening headers."""
+
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

@@ -1,0 +1,171 @@
+"""Contact points (基层立法联系点), meetings (座谈会 …) and comments (意见建议) with their provenance."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.database import utcnow
+from consult.extensions import db
+
+CONTACT_POINT_KINDS = ("legislative_contact_point", "deputy_station")
+MEETING_KINDS = ("symposium", "residents_meeting", "discussion", "visit", "online", "other")
+ANCHOR_KINDS = ("general", "title", "article", "paragraph", "item", "new_article")
+CHANNELS = ("meeting", "online", "letter", "email", "department", "expert")
+MODERATION_STATES = ("pending", "published", "rejected", "internal")
+DECISIONS = ("adopted", "partly_adopted", "not_adopted", "under_study")
+COMMENTER_CATEGORIES = ("居民", "人大代表", "企业", "社会组织", "专家学者", "律师", "学生", "村民",
+                        "个体工商户", "政府部门", "其他")
+
+
+class ContactPoint(db.Model):
+    """A grassroots legislative contact point or deputy liaison station (站点)."""
+
+    __tablename__ = "contact_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(40), unique=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    district: Mapped[str] = mapped_column(db.String(100), default="", index=True)
+    kind: Mapped[str] = mapped_column(db.String(40), default="legislative_contact_point")
+    community: Mapped[str] = mapped_column(db.String(200), default="")
+    address: Mapped[str] = mapped_column(db.String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+    facilitators = relationship("User", secondary="user_contact_points", back_populates="contact_points")
+
+    def __repr__(self) -> str:
+        return f"<ContactPoint {self.code}>"
+
+
+class Meeting(db.Model):
+    """A meeting held at a contact point about one draft, where residents' comments are recorded."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    contact_point_id: Mapped[int] = mapped_column(db.ForeignKey("contact_points.id"), index=True)
+    held_on: Mapped[date] = mapped_column(db.Date)
+    kind: Mapped[str] = mapped_column(db.String(30), default="symposium")
+    place: Mapped[str] = mapped_column(db.String(200), default="")
+    attendance: Mapped[int] = mapped_column(default=0)
+    deputies_present: Mapped[str] = mapped_column(db.String(300), default="")
+    notes: Mapped[str] = mapped_column(db.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+    draft = relationship("Draft")
+    contact_point = relationship("ContactPoint")
+    comments = relationship("Comment", back_populates="meeting", order_by="Comment.id")
+
+
+comment_tags = db.Table(
+    "comment_tags",
+    db.Column("comment_id", db.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("tag_id", db.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    """A staff label for comments, one set per draft."""
+
+    __tablename__ = "tags"
+    __table_args__ = (db.UniqueConstraint("draft_id", "name", name="uq_tags_draft_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(50))
+
+
+class DuplicateGroup(db.Model):
+    """Comments with the same or nearly the same text; staff confirm it and decide once for all."""
+
+    __tablename__ = "duplicate_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+    comments = relationship("Comment", back_populates="duplicate_group", order_by="Comment.id")
+
+
+class CommentImport(db.Model):
+    """A spreadsheet of comments imported at once (its hash detects a second import of the same file)."""
+
+    __tablename__ = "comment_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    file_hash: Mapped[str] = mapped_column(db.String(64), index=True)
+    filename: Mapped[str] = mapped_column(db.String(300), default="")
+    row_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+
+class Comment(db.Model):
+    """One comment (意见建议) with its anchor in the text, its provenance, moderation and decision."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(db.ForeignKey("draft_versions.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    anchor_kind: Mapped[str] = mapped_column(db.String(20), default="article")
+    paragraph_no: Mapped[int | None]
+    item_no: Mapped[int | None]
+
+    body: Mapped[str] = mapped_column(db.Text)
+    reason: Mapped[str] = mapped_column(db.Text, default="")
+    proposed_text: Mapped[str] = mapped_column(db.Text, default="")
+
+    channel: Mapped[str] = mapped_column(db.String(20), default="online", index=True)
+    contact_point_id: Mapped[int | None] = mapped_column(db.ForeignKey("contact_points.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(db.ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    import_id: Mapped[int | None] = mapped_column(db.ForeignKey("comment_imports.id", ondelete="SET NULL"))
+    submitted_on: Mapped[date | None] = mapped_column(db.Date)  # the day it was said (meeting/letter date)
+
+    commenter_name: Mapped[str] = mapped_column(db.String(100), default="")
+    commenter_category: Mapped[str] = mapped_column(db.String(30), default="")
+    commenter_contact: Mapped[str] = mapped_column(db.String(200), default="")
+    commenter_is_minor: Mapped[bool] = mapped_column(default=False)
+    is_organisation: Mapped[bool] = mapped_column(default=False)
+    wants_feedback: Mapped[bool] = mapped_column(default=False)
+    consent_personal_info: Mapped[bool] = mapped_column(default=False)
+    consent_publish_name: Mapped[bool] = mapped_column(default=False)
+    contact_purged_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+
+    moderation_state: Mapped[str] = mapped_column(db.String(20), default="pending", index=True)
+    moderation_reason: Mapped[str] = mapped_column(db.String(500), default="")
+    decision: Mapped[str | None] = mapped_column(db.String(20), index=True)
+    decision_reason: Mapped[str] = mapped_column(db.Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    locked: Mapped[bool] = mapped_column(default=False)
+    assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    duplicate_group_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("duplicate_groups.id", ondelete="SET NULL"), index=True)
+    internal_notes: Mapped[str] = mapped_column(db.Text, default="")
+
+    receipt_code: Mapped[str] = mapped_column(db.String(20), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
+
+    draft = relationship("Draft")
+    version = relationship("DraftVersion")
+    article = relationship("Article")
+    contact_point = relationship("ContactPoint")
+    meeting = relationship("Meeting", back_populates="comments")
+    duplicate_group = relationship("DuplicateGroup", back_populates="comments")
+    tags = relationship("Tag", secondary=comment_tags, order_by="Tag.name")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} {self.receipt_code}>"

@@ -1,0 +1,65 @@
+"""Reads about drafts: lists, article lookup, comment counts, the text order of a version."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from consult.comments.models import Comment
+from consult.drafts.models import Article, Division, Draft, DraftVersion
+from consult.extensions import db
+
+VISIBLE_STATES = ("published", "internal")
+
+
+def published_drafts() -> list[Draft]:
+    """Published drafts, newest first."""
+    return list(db.session.scalars(
+        select(Draft).where(Draft.published_at.is_not(None)).order_by(Draft.published_at.desc())))
+
+
+def all_drafts() -> list[Draft]:
+    """Every draft, newest first (staff)."""
+    return list(db.session.scalars(select(Draft).order_by(Draft.created_at.desc(), Draft.id.desc())))
+
+
+def find_article(version: DraftVersion, key: str) -> Article | None:
+    """The article with this key (12 or 12-1) in a version."""
+    number, _, suffix = str(key).partition("-")
+    if not number.isdigit() or (suffix and not suffix.isdigit()):
+        return None
+    return db.session.scalar(select(Article).where(
+        Article.version_id == version.id, Article.number == int(number),
+        Article.suffix.is_(None) if not suffix else Article.suffix == int(suffix)).order_by(Article.position))
+
+
+def article_comment_counts(draft: Draft, states=VISIBLE_STATES) -> dict[int, int]:
+    """Number of comments per article id (published online comments and recorded meeting comments)."""
+    rows = db.session.execute(
+        select(Comment.article_id, func.count(Comment.id))
+        .where(Comment.draft_id == draft.id, Comment.moderation_state.in_(states), Comment.article_id.is_not(None))
+        .group_by(Comment.article_id))
+    return {article_id: count for article_id, count in rows}
+
+
+def text_outline(version: DraftVersion) -> list[tuple[str, object]]:
+    """The version in reading order: ("division", Division) before the articles it opens, ("article", Article)."""
+    divisions = {d.id: d for d in version.divisions}
+    emitted: set[int] = set()
+    outline: list[tuple[str, object]] = []
+
+    def ancestors(division: Division | None) -> list[Division]:
+        chain = []
+        while division is not None:
+            chain.append(division)
+            division = divisions.get(division.parent_id) if division.parent_id else None
+        return list(reversed(chain))
+
+    for article in version.articles:
+        for division in ancestors(divisions.get(article.division_id) if article.division_id else None):
+            if division.id not in emitted:
+                emitted.add(division.id)
+                outline.append(("division", division))
+        outline.append(("article", article))
+    for division in version.divisions:  # divisions without articles still show in order
+        if division.id not in emitted:
+            outline.append(("division", division))
+    return outline

@@ -1,0 +1,35 @@
+"""Error pages: a clear message in the user's language, never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: lambda: _("请求无效。"),
+    403: lambda: _("您没有权限执行此操作。"),
+    404: lambda: _("找不到该页面。"),
+    405: lambda: _("不支持该请求方法。"),
+    413: lambda: _("上传的文件过大。"),
+    429: lambda: _("操作过于频繁，请稍后再试。"),
+    500: lambda: _("服务器出错了，请稍后再试。"),
+}
+
+
+def register(app: Flask) -> None:
+    """Render every HTTP error with templates/errors/error.html (JSON for API clients)."""
+
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        message = MESSAGES.get(code, MESSAGES[500])()
+        description = getattr(error, "description", "") if code not in (500,) else ""
+        if isinstance(error, CSRFError):
+            code, message, description = 400, _("表单已过期或来源无效，请刷新页面后重试。"), ""
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error=message, detail=str(description or "")), code
+        return render_template("errors/error.html", code=code, message=message,
+                               description=description if isinstance(description, str) else ""), code
+
+    for code in MESSAGES:
+        app.register_error_handler(code, handle)
+    app.register_error_handler(CSRFError, handle)

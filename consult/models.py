@@ -1,0 +1,8 @@
+"""Import every model so that metadata, Alembic and tests see the whole schema."""
+from consult.accounts.models import ROLES, User, user_contact_points  # noqa: F401
+from consult.audit.models import AuditEvent  # noqa: F401
+from consult.comments.models import (  # noqa: F401
+    Comment, CommentImport, ContactPoint, DuplicateGroup, Meeting, Tag, comment_tags)
+from consult.drafts.models import Article, Division, Draft, DraftVersion  # noqa: F401
+from consult.exports.models import ExportJob  # noqa: F401
+from consult.search.models import SearchOutbox  # noqa: F401
