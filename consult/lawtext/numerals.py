@@ -66,7 +66,7 @@ def cn_to_int(s: str) -> int:
     if text in ("零", "〇", "○"):
         return 0
     # Digit-by-digit forms (二〇二一) carry no units.
-    if len(text) > 1 and all(ch in _DIGITS for ch in text):
+    if len(text) > 1 and all(ch in _DIGITS for ch in text) and _DIGITS[text[0]] != 0:
         return int("".join(str(_DIGITS[ch]) for ch in text))
     if "万" in text or "萬" in text:
         high, _, low = text.replace("萬", "万").partition("万")
