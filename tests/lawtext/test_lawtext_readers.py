@@ -1,0 +1,209 @@
+"""Readers: .docx built with python-docx (runs, list numbering, tables), .txt encodings, bad files."""
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from consult.lawtext import LawTextError, parse_lines, read_document, read_path
+from consult.lawtext.docx_reader import format_number
+
+TEXT = "某某市民宿管理条例（草案）\n第一条 为了规范民宿经营，制定本条例。\n第二条 本条例适用于本市。\n"
+
+
+def docx_bytes(doc) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def add_numbering(doc, abstract_id: int, num_id: int, levels: list[tuple[str, str]], start_override=None) -> None:
+    """Append an abstractNum (numFmt, lvlText per level) and a num pointing at it to numbering.xml."""
+    numbering = doc.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:suff w:val="space"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
+    override = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start_override}"/></w:lvlOverride>'
+                if start_override else "")
+    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                    f'{override}</w:num>')
+    # Schema order: every abstractNum comes before the first num.
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(num)
+
+
+def numbered(paragraph, num_id: int, ilvl: int = 0):
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    return paragraph
+
+
+def test_docx_label_in_separate_bold_run_and_tables():
+    doc = docx.Document()
+    doc.add_paragraph("某某市民宿管理条例（草案）")
+    doc.add_paragraph("第一章　总则")
+    para = doc.add_paragraph()
+    para.add_run("第一条").bold = True
+    para.add_run("　为了规范民宿经营，制定本条例。")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "第二条 本条例适用于本市。"
+    table.cell(0, 1).text = "第三条 本条例自公布之日起施行。"
+    doc.add_paragraph("附件：民宿等级表")
+    lines = read_document(docx_bytes(doc), "draft.docx")
+    draft = parse_lines(lines)
+    assert draft.title == "某某市民宿管理条例" and draft.version_label == "草案"
+    assert [(a.label, a.paragraphs) for a in draft.articles] == [
+        ("第一条", ["为了规范民宿经营，制定本条例。"]), ("第二条", ["本条例适用于本市。"]),
+        ("第三条", ["本条例自公布之日起施行。"])]
+    assert draft.trailing == ["附件：民宿等级表"]
+
+
+def test_docx_automatic_numbering_renders_article_labels():
+    doc = docx.Document()
+    add_numbering(doc, 90, 91, [("chineseCounting", "第%1条"), ("chineseCounting", "（%2）")])
+    add_numbering(doc, 92, 93, [("chineseCountingThousand", "第%1章")])
+    doc.add_paragraph("某某市民宿管理条例")
+    numbered(doc.add_paragraph("总则"), 93)
+    numbered(doc.add_paragraph("为了规范民宿经营，制定本条例。"), 91)
+    numbered(doc.add_paragraph("经营者应当遵守下列规定："), 91)
+    numbered(doc.add_paragraph("明码标价；"), 91, ilvl=1)
+    numbered(doc.add_paragraph("不得强迫消费。"), 91, ilvl=1)
+    for _ in range(8):
+        numbered(doc.add_paragraph("其他规定。"), 91)
+    numbered(doc.add_paragraph("附则"), 93)
+    numbered(doc.add_paragraph("本条例自公布之日起施行。"), 91)
+    lines = read_document(docx_bytes(doc), "draft.DOCX")
+    assert lines[1:5] == ["第一章 总则", "第一条 为了规范民宿经营，制定本条例。", "第二条 经营者应当遵守下列规定：",
+                          "（一） 明码标价；"]
+    draft = parse_lines(lines)
+    assert [d.title for d in draft.divisions] == ["总则", "附则"]
+    assert [a.number for a in draft.articles] == list(range(1, 12))
+    assert draft.articles[1].paragraphs == ["经营者应当遵守下列规定：\n（一） 明码标价；\n（二） 不得强迫消费。"]
+    assert draft.articles[-1].label == "第十一条"
+    assert draft.warnings == []
+
+
+def test_docx_numbering_start_override_and_decimal():
+    doc = docx.Document()
+    add_numbering(doc, 94, 95, [("decimal", "第%1条")], start_override=101)
+    numbered(doc.add_paragraph("甲。"), 95)
+    numbered(doc.add_paragraph("乙。"), 95)
+    assert read_document(docx_bytes(doc), "x.docx") == ["第101条 甲。", "第102条 乙。"]
+
+
+@pytest.mark.parametrize("n, fmt, text", [(12, "chineseCounting", "十二"), (110, "chineseCountingThousand", "一百一十"),
+                                          (3, "decimalEnclosedCircle", "③"), (2, "ideographTraditional", "乙"),
+                                          (4, "upperRoman", "IV"), (12, "decimalFullWidth", "１２"), (5, "bullet", "")])
+def test_format_number(n, fmt, text):
+    assert format_number(n, fmt) == text
+
+
+def test_docx_soft_line_break_splits_label_from_body():
+    doc = docx.Document()
+    para = doc.add_paragraph("第一条")
+    para.add_run().add_break()
+    para.add_run("为了规范民宿经营，制定本条例。")
+    draft = parse_lines(read_document(docx_bytes(doc), "x.docx"))
+    assert draft.articles[0].paragraphs == ["为了规范民宿经营，制定本条例。"]
+
+
+def test_txt_utf8_bom_gb18030_utf16():
+    for data in (TEXT.encode("utf-8"), b"\xef\xbb\xbf" + TEXT.encode("utf-8"), TEXT.encode("gb18030"),
+                 TEXT.encode("utf-16")):
+        lines = read_document(data, "draft.txt")
+        assert lines[0] == "某某市民宿管理条例（草案）"
+        assert len(parse_lines(lines).articles) == 2
+
+
+def test_txt_traditional_big5_is_detected_or_refused_clearly():
+    data = "第一條 為保障人民權益，特制定本法。\n第二條 本法所稱主管機關為內政部。\n".encode("big5")
+    try:
+        lines = read_document(data, "tw.txt")
+    except LawTextError as exc:
+        assert "编码" in str(exc)
+    else:
+        assert len(lines) == 2
+
+
+def test_read_path(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_bytes(TEXT.encode("gb18030"))
+    assert read_path(path)[1].startswith("第一条")
+    with pytest.raises(LawTextError, match="找不到文件"):
+        read_path(tmp_path / "missing.txt")
+    with pytest.raises(LawTextError, match="不是文件"):
+        read_path(tmp_path)
+
+
+def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data, filename, message", [
+    (b"PK\x03\x04 this is not really a zip", "draft.docx", "zip 损坏"),
+    (b"\x00\x01\x02\x03binary\x00data", "draft.txt", "二进制"),
+    (bytes(range(1, 32)) * 50, "draft.txt", "二进制"),
+    (b"%PDF-1.7 ...", "draft.pdf", "不支持的文件类型 .pdf"),
+    (b"hello", "README", "不支持的文件类型"),
+    (b"", "draft.txt", "空"),
+])
+def test_bad_files_raise_clear_errors(data, filename, message):
+    with pytest.raises(LawTextError, match=message):
+        read_document(data, filename)
+
+
+def test_zip_bomb_is_refused_before_extraction():
+    bomb = _zip({"word/document.xml": b"\x00" * (30 * 1024 * 1024)})
+    assert len(bomb) < 100 * 1024
+    with pytest.raises(LawTextError, match="zip 炸弹"):
+        read_document(bomb, "bomb.docx")
+
+
+def test_zip_with_huge_total_size_is_refused():
+    entries = {f"word/media/{i}.bin": bytes(range(256)) * 4096 * 24 for i in range(5)}  # 5 × 24 MB
+    entries["word/document.xml"] = b"<w:document/>"
+    data = _zip(entries, compression=zipfile.ZIP_STORED)
+    with pytest.raises(LawTextError, match="100 MB"):
+        read_document(data, "big.docx", max_bytes=200 * 1024 * 1024)
+
+
+def test_oversized_input_refused():
+    with pytest.raises(LawTextError, match="文件过大"):
+        read_document(b"x" * 2048, "draft.txt", max_bytes=1024)
+
+
+def test_docx_without_document_xml():
+    with pytest.raises(LawTextError, match="word/document.xml"):
+        read_document(_zip({"hello.txt": b"hi"}), "draft.docx")
+
+
+def test_docx_with_entity_declarations_is_refused():
+    xml = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+           b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           b'<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>')
+    with pytest.raises(LawTextError, match="DTD"):
+        read_document(_zip({"word/document.xml": xml}), "draft.docx")
+
+
+def test_docx_with_broken_xml():
+    with pytest.raises(LawTextError, match="无法解析"):
+        read_document(_zip({"word/document.xml": b"<w:document><w:body>"}), "draft.docx")
+
+
+def test_error_messages_are_one_line():
+    for data, name in ((b"junk", "a.docx"), (b"\x00", "a.txt"), (b"x", "a.doc")):
+        with pytest.raises(LawTextError) as info:
+            read_document(data, name)
+        assert "\n" not in str(info.value)
