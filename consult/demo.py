@@ -28,7 +28,7 @@ def ensure_schema() -> None:
     """Apply the migrations when the database has no tables yet (or is behind)."""
     from flask_migrate import upgrade
 
-    upgrade(directory=str(PROJECT_ROOT / "migrations"))
+    upgrade(directory=str(PROJECT_ROOT / "migrations"), revision="heads")
 
 
 def load_demo(comments: bool = True) -> dict:

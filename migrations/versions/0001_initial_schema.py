@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:40:28.350728
+Create Date: 2026-11-25 08:44:53.942143
 
 """
 from alembic import op
@@ -146,6 +146,27 @@ def upgrade():
     )
     with op.batch_alter_table('duplicate_groups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_duplicate_groups_draft_id'), ['draft_id'], unique=False)
+
+    op.create_table('export_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('file_path', sa.String(length=500), nullable=False),
+    sa.Column('filename', sa.String(length=300), nullable=False),
+    sa.Column('error', sa.String(length=500), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_export_jobs_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['draft_id'], ['drafts.id'], name=op.f('fk_export_jobs_draft_id_drafts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_jobs'))
+    )
+    with op.batch_alter_table('export_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_jobs_draft_id'), ['draft_id'], unique=False)
 
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -327,6 +348,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meetings_contact_point_id'))
 
     op.drop_table('meetings')
+    with op.batch_alter_table('export_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_jobs_draft_id'))
+
+    op.drop_table('export_jobs')
     with op.batch_alter_table('duplicate_groups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_duplicate_groups_draft_id'))
 

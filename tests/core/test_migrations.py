@@ -38,7 +38,7 @@ def migration_app(request, tmp_path):
 
 
 def test_upgrade_matches_models_and_downgrades(migration_app):
-    upgrade(directory=MIGRATIONS)
+    upgrade(directory=MIGRATIONS, revision="heads")
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
