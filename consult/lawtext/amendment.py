@@ -26,6 +26,8 @@ def parse_amendment_body(draft: ParsedDraft, lines: list) -> None:
         # Inside an open quotation an item-like line is quoted article text, not a new item.
         if ln.amend and (item is None or balance <= 0 or (
                 ln.number == item.number + 1 and _INSTRUCTION_RE.search(ln.rest[:20]))):
+            if ln.markup:
+                draft.markup.append((ln.no, ln.markup))
             item = ParsedArticle(ln.number, None, ln.label, None, None, [], False, ln.no)
             numbering.add(ln.number, None, ln.no)
             draft.articles.append(item)

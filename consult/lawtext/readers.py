@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import zipfile
 import zlib
 
@@ -14,6 +15,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 5000
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f", "\v"}
 
 
@@ -58,11 +60,22 @@ def decode_text(data: bytes) -> str:
         return _checked(data, "utf-16")
     if b"\x00" in data:
         raise LawTextError("文件不是文本文件（含有二进制数据），请上传 .docx 或纯文本 .txt")
-    for encoding in ("utf-8", "gb18030"):
+    try:
+        return _checked(data, "utf-8")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes Big5 (Taiwan) bytes too, into private-use code points: prefer the clean reading.
+    fallback = None
+    for encoding in ("gb18030", "big5"):
         try:
-            return _checked(data, encoding)
+            text = _checked(data, encoding)
         except UnicodeDecodeError:
             continue
+        if not _PRIVATE_USE_RE.search(text):
+            return text
+        fallback = fallback or text
+    if fallback is not None and len(_PRIVATE_USE_RE.findall(fallback)) * 100 < len(fallback):
+        return fallback
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - dependency declared in setup.cfg
