@@ -14,7 +14,7 @@ _NEW = {"新增", "新增条款", "其他", "其他意见", "建议增加条款"
 _NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 _DOTTED_RE = re.compile(r"(\d+)(?:-(\d+))?(?:\.(\d+)(?:\.(\d+))?)?")
 _CITED_RE = re.compile(
-    rf"第?({_NUM})条(?:之({_NUM})|-(\d+))?"
+    rf"第?({_NUM})(?:-(\d+))?条(?:之({_NUM}))?"
     rf"(?:第({_NUM})款)?"
     rf"(?:第?\(({_NUM})\)项|第({_NUM})项)?")
 _ITEM_LINE_RE = re.compile(r"[（(]\s*[一二三四五六七八九十百]+\s*[)）]|[一二三四五六七八九十]+、")
@@ -77,7 +77,7 @@ def parse_anchor(text: str) -> AnchorRef:
     m = _CITED_RE.fullmatch(key)
     if m and (key.startswith("第") or key[0].isdigit() or key[0] in "零〇一二两三四五六七八九十百千"):
         number = _positive(m.group(1), raw)
-        suffix = _positive(m.group(2) or m.group(3), raw)
+        suffix = _positive(m.group(3) or m.group(2), raw)
         paragraph = _positive(m.group(4), raw)
         item = _positive(m.group(5) or m.group(6), raw)
         if item is not None and paragraph is None:
