@@ -14,6 +14,8 @@ from consult.lawtext.scanner import (LEVEL_KIND, SENTENCE_PUNCT, TITLE_VERSION_R
 _AMENDMENT_TITLE_RE = re.compile(r"(?:修改|修正).*(?:决定|案)|修正案")
 _AMENDMENT_ITEM_HINT_RE = re.compile(r"第.{1,12}条|修改为|增加|删去|删除")
 _TITLE_MARKUP_RE = re.compile(r"#{1,6}")
+# Dot leaders and page numbers of a contents line: "第一章 总则……1", "第二章 附则  12".
+_TOC_PAGE_RE = re.compile(r"(?:[.…·_\-－—．]+\s*\d*|\s+\d+)\s*$")
 
 
 def parse_text(text: str) -> ParsedDraft:
@@ -108,7 +110,7 @@ def _collect_toc(draft: ParsedDraft, lines: list[Line]) -> list:
         draft.toc.append(ln.text)
         draft.toc_lines.append(ln.no)
         if ln.kind == "division":
-            title = re.sub(r"[.…·\-_\s\d]+$", "", ln.rest)
+            title = _TOC_PAGE_RE.sub("", ln.rest)
             keys.append((division_key(LEVEL_KIND[ln.level], ln.number, title), ln.no, ln.text))
     return keys
 

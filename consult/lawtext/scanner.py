@@ -13,7 +13,7 @@ _MARKUP_RE = re.compile(r"(#{1,6})\s*")
 _DIVISION_RE = re.compile(rf"第\s*({NUM})\s*(分编|编|章|节)")
 _ARTICLE_RE = re.compile(rf"第\s*({NUM})(?:\s*-\s*(\d+))?\s*条(?:\s*之\s*({_SMALL_NUM}))?")
 # Text right after a line-initial 第X条 that shows it is a cross-reference, not a label (variant 6).
-_CROSS_REF_RE = re.compile(rf"(?:第\s*{NUM}\s*[条款项目]|[、,，至和或及与]|规定|所称|的规定|中)")
+_CROSS_REF_RE = re.compile(rf"(?:第\s*{NUM}\s*[条款项目]|[、,，至和或及与的之]|规定|所称|中)")
 _DIVISION_NOT_TITLE_RE = re.compile(r"(?:的|规定|所称|所列|中的|、|,|，|第)")
 _CAPTION_RE = re.compile(r"\s*(〖[^〗]{1,30}〗|【[^】]{1,30}】|\[[^\]]{1,30}\]|\([^()。；;]{1,30}\))")
 _NUMERAL_ONLY_RE = re.compile(r"\(\s*[一二三四五六七八九十百\d]+\s*\)")

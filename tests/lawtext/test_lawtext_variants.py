@@ -133,12 +133,15 @@ def test_v5_full_width_digits_in_labels():
 def test_v6_cross_references_inside_text_are_not_labels():
     text = ("第五十二条 " + BODY_1 + "\n第五十三条 违反本条例第五十二条规定的，责令改正。\n"
             "依照本条例第五十三条第三款处罚。\n第五十三条第二款规定的情形除外。\n"
-            "前款规定的罚款，由市场监督管理部门决定。\n第五十四条 " + BODY_2 + "\n")
+            "前款规定的罚款，由市场监督管理部门决定。\n第五十二条之规定不适用于个人。\n"
+            "第五十二条、第五十三条的规定同样适用。\n第五十四条 " + BODY_2 + "\n")
     draft = parse_text(text)
     assert [a.key for a in draft.articles] == ["52", "53", "54"]
     assert draft.articles[1].paragraphs == [
         "违反本条例第五十二条规定的，责令改正。", "依照本条例第五十三条第三款处罚。",
-        "第五十三条第二款规定的情形除外。", "前款规定的罚款，由市场监督管理部门决定。"]
+        "第五十三条第二款规定的情形除外。", "前款规定的罚款，由市场监督管理部门决定。",
+        "第五十二条之规定不适用于个人。", "第五十二条、第五十三条的规定同样适用。"]
+    assert [w.code for w in draft.warnings] == ["numbering_gap"]  # an excerpt starting at 52
 
 
 # Variant 7: material after the last article.
