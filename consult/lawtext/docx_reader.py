@@ -14,7 +14,7 @@ _W = "{%s}" % W
 _P, _TBL, _T, _TAB, _BR, _CR = (_W + n for n in ("p", "tbl", "t", "tab", "br", "cr"))
 _DEL, _DELTEXT, _INSTR = _W + "del", _W + "delText", _W + "instrText"
 _FALLBACK = "{%s}Fallback" % MC
-_SKIP = {_DEL, _FALLBACK, _W + "pPr", _W + "rPr", _W + "footnoteReference"}
+_SKIP = {_DEL, _W + "moveFrom", _FALLBACK, _W + "pPr", _W + "rPr", _W + "footnoteReference"}
 _LEVEL_RE = re.compile(r"%([1-9])")
 
 
@@ -223,7 +223,7 @@ def docx_lines(document_xml: bytes, numbering_xml: bytes | None = None,
         if el is None:
             stack.pop()
             continue
-        if not isinstance(el.tag, str) or el.tag in (_DEL, _FALLBACK, _W + "sectPr"):
+        if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag == _W + "sectPr":
             continue
         if el.tag == _P:
             text = numbering.label(el) + _paragraph_text(el)

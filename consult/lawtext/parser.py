@@ -134,7 +134,16 @@ def _parse_head(draft: ParsedDraft, head: list[Line]) -> None:
         draft.version_label = clean(text[m.start("v"):m.end("v")])
         draft.version_line = first.no
     else:
-        draft.title = text
+        draft.title = text or None
+        if rest and _continues_title(text, rest[0]):
+            # A long title broken over two lines: 某某市 / 民宿管理条例（草案）.
+            second = rest[0].text
+            m = TITLE_VERSION_RE.search(rest[0].folded)
+            draft.title = text + clean(second[:m.start()])
+            draft.version_text = second[m.start():m.end()].strip()
+            draft.version_label = clean(second[m.start("v"):m.end("v")])
+            draft.version_line = rest[0].no
+            rest = rest[1:]
     draft.title_line = first.no
     if draft.version_label is None and rest and is_version_line(rest[0]):
         draft.version_text = rest[0].text
@@ -144,6 +153,14 @@ def _parse_head(draft: ParsedDraft, head: list[Line]) -> None:
     for ln in rest:
         draft.preamble.append(ln.text)
         draft.preamble_lines.append(ln.no)
+
+
+def _continues_title(first: str, second: Line) -> bool:
+    if second.kind != "text" or len(visible(first)) > 20 or any(ch in SENTENCE_PUNCT for ch in first):
+        return False
+    m = TITLE_VERSION_RE.search(second.folded)
+    return bool(m and m.start() > 0 and len(visible(second.folded)) <= 40
+                and not any(ch in SENTENCE_PUNCT for ch in second.folded[:m.start()]))
 
 
 def _find_trailing(scanned: list[Line], body_start: int) -> int:

@@ -15,6 +15,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 5000
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f", "\v"}
 
@@ -111,6 +112,8 @@ def read_txt(data: bytes) -> list[str]:
 
 def read_docx(data: bytes) -> list[str]:
     """Return the paragraphs of a .docx in order, after checking the archive is safe to open."""
+    if data.startswith(_OLE_MAGIC):
+        raise LawTextError("这是旧版 Word（.doc）或加密文件，请在 Word 中另存为 .docx 后再上传")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):

@@ -154,6 +154,7 @@ def _try_article(line: Line, body: str, start: int) -> bool:
     if cm and not _NUMERAL_ONLY_RE.fullmatch(cm.group(1)):
         line.caption = (start + m.end() + cm.start(1), start + m.end() + cm.end(1))
         line.rest_start = line.caption[1]
+        line.deleted = bool(_DELETED_RE.fullmatch(visible(after[cm.end():])))
     return True
 
 

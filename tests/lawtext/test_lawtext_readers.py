@@ -204,3 +204,20 @@ def test_error_messages_are_one_line():
         with pytest.raises(LawTextError) as info:
             read_document(data, name)
         assert "\n" not in str(info.value)
+
+
+def test_docx_tracked_changes_keep_inserted_and_drop_deleted_text():
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    xml = (f'<w:document {w}><w:body><w:p><w:r><w:t>第一条 为了</w:t></w:r>'
+           '<w:del w:id="1" w:author="a"><w:r><w:delText>旧的</w:delText></w:r></w:del>'
+           '<w:ins w:id="2" w:author="a"><w:r><w:t>规范民宿</w:t></w:r></w:ins>'
+           '<w:r><w:instrText>PAGE</w:instrText><w:t>，制定本条例。</w:t></w:r></w:p>'
+           '<w:sdt><w:sdtContent><w:p><w:r><w:t>第二条 适用范围。</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+           '</w:body></w:document>').encode()
+    assert read_document(_zip({"word/document.xml": xml}), "x.docx") == ["第一条 为了规范民宿，制定本条例。",
+                                                                         "第二条 适用范围。"]
+
+
+def test_old_word_doc_renamed_docx_gets_a_clear_message():
+    with pytest.raises(LawTextError, match="另存为 .docx"):
+        read_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "draft.docx")

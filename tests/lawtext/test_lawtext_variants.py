@@ -236,3 +236,15 @@ def test_v9_title_without_suffix_and_no_title():
     assert parse_text(f"某某市民宿管理条例\n第一条 {BODY_1}").version_label is None
     draft = parse_text(f"第一条 {BODY_1}")
     assert draft.title is None and draft.preamble == []
+
+
+def test_v9_title_broken_over_two_lines():
+    draft = parse_text(f"某某市\n民宿管理条例（征求意见稿）\n（2024年8月28日审议）\n第一条 {BODY_1}\n")
+    assert (draft.title, draft.version_label) == ("某某市民宿管理条例", "征求意见稿")
+    assert draft.preamble == ["（2024年8月28日审议）"]
+
+
+def test_v1_caption_then_deleted_marker():
+    draft = parse_text(f"第一条 {BODY_1}\n第二条〖罚则〗（删去）\n")
+    art = draft.articles[1]
+    assert (art.caption, art.paragraphs, art.deleted) == ("〖罚则〗", ["（删去）"], True)
