@@ -197,6 +197,7 @@ class _Body:
         self.orphan_run = False
 
     def warn(self, code: str, message: str, line: int) -> None:
+        """Record an anomaly for review."""
         self.draft.warnings.append(ParseWarning(code, message, line))
 
     def run(self, lines: list[Line]) -> None:
@@ -286,4 +287,3 @@ class _Body:
             draft.preamble_lines.append(ln.no)
 
 
-__all__ = ["parse_file", "parse_lines", "parse_text", "SENTENCE_PUNCT"]

@@ -19,14 +19,16 @@ def docx_bytes(doc) -> bytes:
     return buf.getvalue()
 
 
-def add_numbering(doc, abstract_id: int, num_id: int, levels: list[tuple[str, str]], start_override=None) -> None:
+def add_numbering(doc, abstract_id: int, num_id: int, levels: list[tuple[str, str]],
+                  start_override=None) -> None:
     """Append an abstractNum (numFmt, lvlText per level) and a num pointing at it to numbering.xml."""
     numbering = doc.part.numbering_part.element
     lvls = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
         f'<w:lvlText w:val="{text}"/><w:suff w:val="space"/></w:lvl>'
         for i, (fmt, text) in enumerate(levels))
-    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
     override = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start_override}"/></w:lvlOverride>'
                 if start_override else "")
     num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
@@ -42,7 +44,8 @@ def add_numbering(doc, abstract_id: int, num_id: int, levels: list[tuple[str, st
 
 def numbered(paragraph, num_id: int, ilvl: int = 0):
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    ppr.append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
     return paragraph
 
 
@@ -99,9 +102,9 @@ def test_docx_numbering_start_override_and_decimal():
     assert read_document(docx_bytes(doc), "x.docx") == ["第101条 甲。", "第102条 乙。"]
 
 
-@pytest.mark.parametrize("n, fmt, text", [(12, "chineseCounting", "十二"), (110, "chineseCountingThousand", "一百一十"),
-                                          (3, "decimalEnclosedCircle", "③"), (2, "ideographTraditional", "乙"),
-                                          (4, "upperRoman", "IV"), (12, "decimalFullWidth", "１２"), (5, "bullet", "")])
+@pytest.mark.parametrize("n, fmt, text", [
+    (12, "chineseCounting", "十二"), (110, "chineseCountingThousand", "一百一十"), (3, "decimalEnclosedCircle", "③"),
+    (2, "ideographTraditional", "乙"), (4, "upperRoman", "IV"), (12, "decimalFullWidth", "１２"), (5, "bullet", "")])
 def test_format_number(n, fmt, text):
     assert format_number(n, fmt) == text
 

@@ -180,7 +180,8 @@ def test_to_dict_shape():
     data = draft.to_dict()
     assert list(data) == ["title", "version_label", "kind", "preamble", "toc", "divisions", "articles",
                           "trailing", "warnings"]
-    assert data["divisions"] == [{"kind": "chapter", "number": 1, "label": "第一章", "title": "总则", "parent": None}]
+    assert data["divisions"] == [
+        {"kind": "chapter", "number": 1, "label": "第一章", "title": "总则", "parent": None}]
     assert data["articles"] == [{"number": 1, "suffix": None, "label": "第一条", "caption": "〖目的〗",
                                  "division": 0, "paragraphs": ["甲。"], "deleted": False}]
     assert draft.article("1") is draft.articles[0] and draft.article("2") is None

@@ -19,7 +19,8 @@ BODY_2 = "本条例适用于本市行政区域内的民宿。"
 
 # Variant 1: what follows the label.
 @pytest.mark.parametrize("sep", [" ", "\u3000", "  ", "\u3000\u3000", "\t", ""],
-                         ids=["space", "ideographic-space", "two-spaces", "two-ideographic", "tab", "nothing"])
+                         ids=["space", "ideographic-space", "two-spaces", "two-ideographic", "tab",
+                              "nothing"])
 def test_v1_label_followed_by_separator(sep):
     draft = parse_text(f"第一条{sep}{BODY_1}\n第二条{sep}{BODY_2}\n")
     assert articles(draft) == [("1", "第一条", None, [BODY_1]), ("2", "第二条", None, [BODY_2])]
