@@ -24,7 +24,6 @@ CHROMIUM = Path(os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
-DEMO_PASSWORD = "consult-demo"
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
@@ -221,16 +220,6 @@ def axe_audit(axe_path):
         return result["violations"]
 
     return run
-
-
-def login(pg, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real login form (CSRF token included by the page)."""
-    pg.goto(live_server.url("accounts.login"))
-    pg.fill("#username", username)
-    pg.fill("#password", password)
-    pg.locator("main form button[type=submit]").click()
-    pg.wait_for_load_state()
-    assert "/accounts/login" not in pg.url, f"login as {username} failed: {pg.inner_text('main')[:300]}"
 
 
 def demo_user(app, username: str):
