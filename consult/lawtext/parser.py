@@ -99,8 +99,7 @@ def _find_toc(scanned: list[Line], first_article: int) -> tuple[int | None, int]
         return (first_div, repeat) if repeat is not None else (None, 0)
     if repeat is not None:
         return marker, repeat
-    if first_div is not None:
-        return marker, first_div
+    # No heading of the contents comes back before the first article: the body has none, all is contents.
     return marker, first_article
 
 

@@ -249,3 +249,11 @@ def test_v1_caption_then_deleted_marker():
     draft = parse_text(f"第一条 {BODY_1}\n第二条〖罚则〗（删去）\n")
     art = draft.articles[1]
     assert (art.caption, art.paragraphs, art.deleted) == ("〖罚则〗", ["（删去）"], True)
+
+
+def test_v3_toc_whose_headings_never_come_back_stays_toc():
+    text = "民宿管理条例\n目录\n第一章 总则\n第二章 附则\n第一条 " + BODY_1 + "\n第二条 " + BODY_2 + "\n"
+    draft = parse_text(text)
+    assert draft.toc == ["目录", "第一章 总则", "第二章 附则"]
+    assert draft.divisions == [] and len(draft.articles) == 2
+    assert [w.code for w in draft.warnings] == ["toc_mismatch", "toc_mismatch"]
