@@ -1,0 +1,123 @@
+"""Resolving what a comment is about (总体意见, 名称, 第十二条第二款第（三）项, 新增条款) against a version."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from consult.comments.rules import CommentError
+from consult.drafts.models import Article, DraftVersion
+from consult.lawtext import AnchorRef, article_label, format_anchor, int_to_cn, parse_anchor, split_items
+
+_KIND_WORDS = {"general": "general", "title": "title", "new_article": "new_article"}
+_LABELS = {"general": "总体意见", "title": "名称", "new_article": "新增条款"}
+
+
+@dataclass(frozen=True)
+class ResolvedAnchor:
+    """A checked anchor: its kind, the article it lies in, its position, label and text."""
+
+    kind: str
+    article: Article | None
+    paragraph_no: int | None
+    item_no: int | None
+    label: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        """A short, URL-friendly value for forms: general, title, new_article, 12, 12.2, 12-1.2.3."""
+        if self.article is None:
+            return self.kind
+        return ".".join(str(p) for p in (self.article.key, self.paragraph_no, self.item_no) if p is not None)
+
+
+class AnchorResolver:
+    """Resolves many anchors against one version with a single article lookup table (imports)."""
+
+    def __init__(self, version: DraftVersion):
+        self.version = version
+        self._articles = {(a.number, a.suffix): a for a in reversed(list(version.articles))}
+
+    def resolve(self, text: str) -> ResolvedAnchor:
+        """Resolve one anchor text, or raise CommentError naming what does not exist."""
+        raw = "" if text is None else str(text).strip()
+        if not raw:
+            raise CommentError("请选择或填写意见针对的条款。", "anchor")
+        if raw in _KIND_WORDS:
+            ref = AnchorRef(_KIND_WORDS[raw])
+        else:
+            try:
+                ref = parse_anchor(raw)
+            except ValueError as exc:
+                raise CommentError(f"{exc}（可写 12、第十二条、12.2、第十二条第二款第（三）项、总体、名称、新增）。",
+                                   "anchor") from None
+        if ref.kind in _LABELS:
+            text = self.version.title if ref.kind == "title" else ""
+            return ResolvedAnchor(ref.kind, None, None, None, _LABELS[ref.kind], text or "")
+        article = self._articles.get((ref.article_number, ref.article_suffix))
+        label = article_label(ref.article_number, ref.article_suffix)
+        if article is None:
+            raise CommentError(f"草案中没有{label}。", "anchor")
+        if ref.kind == "article":
+            return ResolvedAnchor("article", article, None, None, article.label, article.text)
+        paragraphs = list(article.paragraphs or [])
+        paragraph_no = ref.paragraph
+        if ref.kind == "item" and _paragraph_implied(raw):
+            paragraph_no = _paragraph_with_item(paragraphs, ref.item) or paragraph_no
+        if paragraph_no > len(paragraphs):
+            raise CommentError(f"草案中没有{label}第{int_to_cn(paragraph_no)}款（{label}共 {len(paragraphs)} 款）。",
+                               "anchor")
+        paragraph = paragraphs[paragraph_no - 1]
+        if ref.kind == "paragraph":
+            return ResolvedAnchor("paragraph", article, paragraph_no, None,
+                                  format_anchor(AnchorRef("paragraph", ref.article_number, ref.article_suffix,
+                                                          paragraph_no)), paragraph)
+        items = split_items(paragraph)[1]
+        full = format_anchor(AnchorRef("item", ref.article_number, ref.article_suffix, paragraph_no, ref.item))
+        if ref.item > len(items):
+            where = f"{label}第{int_to_cn(paragraph_no)}款"
+            count = f"该款共 {len(items)} 项" if items else "该款没有分项"
+            raise CommentError(f"草案中没有{full}（{where}{count}）。", "anchor")
+        return ResolvedAnchor("item", article, paragraph_no, ref.item, full, items[ref.item - 1])
+
+
+def resolve_anchor(version: DraftVersion, text: str) -> ResolvedAnchor:
+    """Resolve `12`, `第十二条`, `12.2.3`, `第十二条第二款第（三）项`, `总体`, `名称`, `新增` against `version`."""
+    return AnchorResolver(version).resolve(text)
+
+
+def _paragraph_implied(raw: str) -> bool:
+    """True for 第十二条第（三）项: the paragraph was not written, so any paragraph with items may be meant."""
+    return "款" not in raw and not re.match(r"\s*\d", raw)
+
+
+def _paragraph_with_item(paragraphs: list[str], item: int) -> int | None:
+    for number, paragraph in enumerate(paragraphs, start=1):
+        if len(split_items(paragraph)[1]) >= item:
+            return number
+    return None
+
+
+def anchor_options(version: DraftVersion, article: Article | None = None) -> list[tuple[str, str]]:
+    """Choices for a select: 总体意见, 名称, then each article (or only `article`) with its 款 and 项, 新增条款."""
+    options = [("general", _LABELS["general"]), ("title", _LABELS["title"])]
+    for art in ([article] if article is not None else version.articles):
+        options.append((art.key, art.label))
+        paragraphs = list(art.paragraphs or [])
+        for p_no, paragraph in enumerate(paragraphs, start=1):
+            if len(paragraphs) > 1:
+                options.append((f"{art.key}.{p_no}", f"{art.label}第{int_to_cn(p_no)}款"))
+            for i_no, _item in enumerate(split_items(paragraph)[1], start=1):
+                options.append((f"{art.key}.{p_no}.{i_no}",
+                                f"{art.label}第{int_to_cn(p_no)}款第（{int_to_cn(i_no)}）项"))
+    options.append(("new_article", _LABELS["new_article"]))
+    return options
+
+
+def comment_anchor_label(comment) -> str:
+    """How summaries cite a stored comment's anchor: 第十二条第二款第（三）项, 总体意见, 名称, 新增条款."""
+    if comment.anchor_kind in _LABELS or comment.article is None:
+        return _LABELS.get(comment.anchor_kind, "")
+    art = comment.article
+    return format_anchor(AnchorRef(comment.anchor_kind, art.number, art.suffix, comment.paragraph_no,
+                                   comment.item_no))

@@ -1,0 +1,216 @@
+"""Comment verbs: submit online, enter for a contact point, correct, delete, purge contacts. Flush, never commit.
+
+Every verb applies the same rules (consult.comments.rules): the comment window for every channel, lengths,
+personal information (PIPL), receipt codes; records an audit event and queues the comment for the search
+index in the caller's transaction.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+
+from consult.accounts.permissions import can_edit_comment, can_enter_comments, is_staff
+from consult.audit.services import record
+from consult.comments.anchors import (  # noqa: F401 (part of this module's contract)
+    AnchorResolver, ResolvedAnchor, anchor_options, comment_anchor_label, resolve_anchor)
+from consult.comments.models import CHANNELS, Comment
+from consult.comments.privacy import looks_like_organisation
+from consult.comments.rules import (  # noqa: F401 (CommentError is part of this module's contract)
+    BODY_MAX, TEXT_MAX, CommentError, apply_privacy_rules, check_window, clean_category, clean_text,
+    new_receipt_codes)
+from consult.database import utcnow
+from consult.extensions import db
+from consult.search.outbox import enqueue, enqueue_many
+
+CHANNEL_LABELS = {"meeting": "座谈会", "online": "网上", "letter": "信函", "email": "电子邮件",
+                  "department": "部门", "expert": "专家"}
+
+
+def clean_content(body, reason="", proposed_text="") -> tuple[str, str, str]:
+    """Body 1–5000 characters, reason and proposed wording at most 5000 each."""
+    return (clean_text(body, field="body", label="意见", maximum=BODY_MAX, required=True),
+            clean_text(reason, field="reason", label="理由", maximum=TEXT_MAX),
+            clean_text(proposed_text, field="proposed_text", label="建议修改为", maximum=TEXT_MAX))
+
+
+def build_comment(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_text="", commenter_name="",
+                  commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
+                  consent_publish_name=False, is_minor=False, receipt_code=None, actor=None, **provenance) -> Comment:
+    """An unsaved Comment on the draft's current version with every content and privacy rule applied."""
+    body, reason, proposed_text = clean_content(body, reason, proposed_text)
+    identity = apply_privacy_rules(name=commenter_name, contact=contact, wants_feedback=wants_feedback,
+                                   consent_personal_info=consent_personal_info,
+                                   consent_publish_name=consent_publish_name, is_minor=is_minor)
+    return Comment(
+        draft_id=draft.id, version_id=draft.current_version.id,
+        article_id=anchor.article.id if anchor.article is not None else None,
+        anchor_kind=anchor.kind, paragraph_no=anchor.paragraph_no, item_no=anchor.item_no,
+        body=body, reason=reason, proposed_text=proposed_text,
+        commenter_name=identity.name, commenter_category=clean_category(commenter_category),
+        commenter_contact=identity.contact, commenter_is_minor=identity.is_minor,
+        is_organisation=looks_like_organisation(identity.name), wants_feedback=identity.wants_feedback,
+        consent_personal_info=identity.consent_personal_info, consent_publish_name=identity.consent_publish_name,
+        receipt_code=receipt_code or new_receipt_codes(1)[0], created_by_id=getattr(actor, "id", None),
+        **provenance)
+
+
+def _save(comment: Comment, action: str, actor, **details) -> Comment:
+    db.session.add(comment)
+    db.session.flush()
+    enqueue("comment", comment.id)
+    record(actor, action, comment, receipt_code=comment.receipt_code, anchor_kind=comment.anchor_kind,
+           article_id=comment.article_id, channel=comment.channel, minor=comment.commenter_is_minor, **details)
+    return comment
+
+
+def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text="", commenter_name="",
+                          commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
+                          consent_publish_name=False, is_minor=False, actor=None) -> Comment:
+    """A citizen's comment from the public form: channel online, waiting for moderation, with a receipt code."""
+    check_window(draft)
+    resolved = resolve_anchor(draft.current_version, anchor)
+    comment = build_comment(
+        draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
+        commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
+        consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
+        is_minor=is_minor, actor=actor, channel="online", moderation_state="pending", submitted_on=utcnow().date())
+    return _save(comment, "comment.submit", actor)
+
+
+def check_entry_rights(actor, draft, contact_point, meeting=None) -> None:
+    """Refuse unless `actor` may record comments for this contact point and meeting (defence in depth)."""
+    if actor is None or not can_enter_comments(actor, contact_point):
+        raise CommentError("您没有为该联系点录入意见的权限。", "contact_point")
+    if contact_point is None and not is_staff(actor):
+        raise CommentError("请选择联系点。", "contact_point")
+    if meeting is not None:
+        if meeting.draft_id != draft.id:
+            raise CommentError("该会议不是关于这部草案的。", "meeting")
+        if contact_point is None or meeting.contact_point_id != contact_point.id:
+            raise CommentError("该会议不属于所选联系点。", "meeting")
+
+
+def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, channel="meeting", reason="",
+                  proposed_text="", commenter_name="", commenter_category="", contact="", wants_feedback=False,
+                  submitted_on=None, actor, is_minor=False, consent_personal_info=True) -> Comment:
+    """A resident's comment recorded by a facilitator (or staff) for a contact point; moderation "internal".
+
+    The facilitator collects consent when writing down a contact for feedback, so consent defaults to yes;
+    the PIPL rules still apply (contact kept only for feedback, nothing kept for children under 14).
+    """
+    check_window(draft)
+    check_entry_rights(actor, draft, contact_point, meeting)
+    if channel not in CHANNELS:
+        raise CommentError(f"未知的渠道：{channel}。", "channel")
+    if submitted_on is not None and not isinstance(submitted_on, date):
+        raise CommentError("日期无效。", "submitted_on")
+    resolved = resolve_anchor(draft.current_version, anchor)
+    comment = build_comment(
+        draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
+        commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
+        consent_personal_info=consent_personal_info, is_minor=is_minor, actor=actor, channel=channel,
+        moderation_state="internal", contact_point_id=contact_point.id if contact_point is not None else None,
+        meeting_id=meeting.id if meeting is not None else None,
+        submitted_on=submitted_on or (meeting.held_on if meeting is not None else utcnow().date()))
+    return _save(comment, "comment.enter", actor, contact_point_id=comment.contact_point_id,
+                 meeting_id=comment.meeting_id)
+
+
+_CONTENT_FIELDS = ("body", "reason", "proposed_text")
+_IDENTITY_FIELDS = ("commenter_name", "contact", "wants_feedback", "consent_personal_info",
+                    "consent_publish_name", "is_minor")
+_OTHER_FIELDS = ("anchor", "commenter_category", "channel", "meeting", "submitted_on")
+EDITABLE_FIELDS = _CONTENT_FIELDS + _IDENTITY_FIELDS + _OTHER_FIELDS
+
+
+def check_edit_rights(comment: Comment, actor) -> None:
+    """Staff may always correct; a facilitator only its point's comments, while open and not locked."""
+    if actor is not None and is_staff(actor):
+        return
+    if comment.locked:
+        raise CommentError("该意见已被工作人员锁定，不能再修改。")
+    if actor is None or not can_edit_comment(actor, comment):
+        raise CommentError("您没有修改该意见的权限。")
+    check_window(comment.draft)
+
+
+def update_comment(comment: Comment, *, actor, **fields) -> Comment:
+    """Correct a comment's text, anchor, commenter or provenance; audited field by field (no personal values)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_comment() got unexpected fields: {', '.join(sorted(unknown))}")
+    check_edit_rights(comment, actor)
+    changed: list[str] = []
+    current = {"body": comment.body, "reason": comment.reason, "proposed_text": comment.proposed_text}
+    current.update({k: fields[k] for k in _CONTENT_FIELDS if k in fields})
+    values = dict(zip(_CONTENT_FIELDS, clean_content(current["body"], current["reason"], current["proposed_text"])))
+    if "anchor" in fields:
+        resolved = resolve_anchor(comment.version, fields["anchor"])
+        values.update(article_id=resolved.article.id if resolved.article else None, anchor_kind=resolved.kind,
+                      paragraph_no=resolved.paragraph_no, item_no=resolved.item_no)
+    if any(k in fields for k in _IDENTITY_FIELDS):
+        old_minor = comment.commenter_is_minor
+        identity = apply_privacy_rules(
+            name=fields.get("commenter_name", comment.commenter_name),
+            contact=fields.get("contact", comment.commenter_contact),
+            wants_feedback=fields.get("wants_feedback", comment.wants_feedback),
+            consent_personal_info=fields.get("consent_personal_info", comment.consent_personal_info),
+            consent_publish_name=fields.get("consent_publish_name", comment.consent_publish_name),
+            is_minor=fields.get("is_minor", old_minor))
+        values.update(commenter_name=identity.name, commenter_contact=identity.contact,
+                      wants_feedback=identity.wants_feedback, consent_personal_info=identity.consent_personal_info,
+                      consent_publish_name=identity.consent_publish_name, commenter_is_minor=identity.is_minor,
+                      is_organisation=looks_like_organisation(identity.name))
+    if "commenter_category" in fields:
+        values["commenter_category"] = clean_category(fields["commenter_category"])
+    if "channel" in fields:
+        if fields["channel"] not in CHANNELS:
+            raise CommentError(f"未知的渠道：{fields['channel']}。", "channel")
+        values["channel"] = fields["channel"]
+    if "meeting" in fields:
+        meeting = fields["meeting"]
+        if meeting is not None:
+            check_entry_rights(actor, comment.draft, comment.contact_point, meeting)
+        values["meeting_id"] = meeting.id if meeting is not None else None
+    if "submitted_on" in fields:
+        if fields["submitted_on"] is not None and not isinstance(fields["submitted_on"], date):
+            raise CommentError("日期无效。", "submitted_on")
+        values["submitted_on"] = fields["submitted_on"]
+    for name, value in values.items():
+        if getattr(comment, name) != value:
+            setattr(comment, name, value)
+            changed.append(name)
+    db.session.flush()
+    if changed:
+        enqueue("comment", comment.id)
+        record(actor, "comment.update", comment, fields=sorted(changed))
+    return comment
+
+
+def delete_comment(comment: Comment, *, actor) -> None:
+    """Remove a comment (a wrong entry); the search index is told to forget it."""
+    check_edit_rights(comment, actor)
+    comment_id = comment.id
+    record(actor, "comment.delete", comment, receipt_code=comment.receipt_code, draft_id=comment.draft_id,
+           contact_point_id=comment.contact_point_id)
+    enqueue("comment", comment_id, op="delete")
+    db.session.delete(comment)
+    db.session.flush()
+
+
+def purge_contact_details(draft, *, actor) -> int:
+    """After the window closed: erase every commenter's contact of the draft, keep text and decision (PIPL 第十九条)."""
+    if draft.comment_closes_at is None or draft.is_open() or utcnow() < draft.comment_closes_at:
+        raise CommentError("征求意见尚未截止，不能清除联系方式（反馈需要用到）。请在截止后再清除。")
+    with_contact = Comment.draft_id == draft.id, Comment.commenter_contact != ""
+    ids = list(db.session.scalars(select(Comment.id).where(*with_contact)))
+    now = utcnow()
+    db.session.execute(update(Comment).where(*with_contact).values(commenter_contact="", contact_purged_at=now)
+                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(update(Comment).where(Comment.draft_id == draft.id, Comment.contact_purged_at.is_(None))
+                       .values(contact_purged_at=now).execution_options(synchronize_session="fetch"))
+    db.session.flush()
+    enqueue_many("comment", ids)
+    record(actor, "privacy.purge_contacts", draft, purged=len(ids))
+    return len(ids)
