@@ -1,0 +1,131 @@
+"""Statistics of a draft's comments (over time, per chapter/article, contact point, district, channel,
+decision) as plain (label, count) series, and their server-side SVG charts (pygal, no script, no URL)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pygal
+from flask_babel import gettext as _
+from pygal.style import Style
+from sqlalchemy import func, select
+
+from consult.comments.models import Comment, ContactPoint
+from consult.drafts.models import Draft
+from consult.extensions import db
+from consult.review.labels import ANCHOR_LABELS, CHANNEL_LABELS, DECISION_LABELS
+from consult.review.queries import anchor_counts, chapter_of, filter_conditions
+
+CHARTS = ("time", "chapter", "article", "contact_point", "district", "channel", "decision")
+TOP_ARTICLES = 25
+
+
+def chart_titles() -> dict[str, str]:
+    """Human titles of the charts, in the interface language."""
+    return {"time": _("意见数量随时间变化"), "chapter": _("各章意见数"), "article": _("意见最多的条款"),
+            "contact_point": _("各联系点意见数"), "district": _("各区意见数"), "channel": _("各渠道意见数"),
+            "decision": _("采纳情况")}
+
+
+def series(draft: Draft, name: str, filters: dict | None = None) -> list[tuple[str, int]]:
+    """One statistic as (label, count) rows; unknown names raise KeyError."""
+    return {"time": _over_time, "chapter": _by_chapter, "article": _by_article,
+            "contact_point": _by_contact_point, "district": _by_district, "channel": _by_channel,
+            "decision": _by_decision}[name](draft, filters)
+
+
+def _over_time(draft, filters):
+    rows = db.session.execute(select(Comment.submitted_on, Comment.created_at)
+                              .where(*filter_conditions(draft.id, filters)))
+    days = Counter((submitted or created.date()).isoformat() for submitted, created in rows)
+    return sorted(days.items())
+
+
+def _by_article(draft, filters):
+    counts = anchor_counts(draft, filters)
+    version = draft.current_version
+    rows = [(str(ANCHOR_LABELS[k]), counts[k]) for k in ("general", "title") if counts.get(k)]
+    rows += [(a.label, counts[a.id]) for a in version.articles if counts.get(a.id)]
+    if counts.get("new_article"):
+        rows.append((str(ANCHOR_LABELS["new_article"]), counts["new_article"]))
+    return rows
+
+
+def _by_chapter(draft, filters):
+    counts = anchor_counts(draft, filters)
+    version = draft.current_version
+    divisions = {d.id: d for d in version.divisions}
+    totals: Counter = Counter()
+    order: list[str] = []
+    for article in version.articles:
+        chapter = chapter_of(article, divisions)
+        label = chapter.heading if chapter else _("（不分章）")
+        if label not in order:
+            order.append(label)
+        totals[label] += counts.get(article.id, 0)
+    rows = [(str(ANCHOR_LABELS[k]), counts[k]) for k in ("general", "title", "new_article") if counts.get(k)]
+    return rows + [(label, totals[label]) for label in order]
+
+
+def _grouped(draft, filters, column):
+    rows = db.session.execute(select(column, func.count(Comment.id))
+                              .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
+                              .where(*filter_conditions(draft.id, filters)).group_by(column))
+    return sorted(((label or _("（无联系点）"), count) for label, count in rows), key=lambda r: (-r[1], r[0]))
+
+
+def _by_contact_point(draft, filters):
+    return _grouped(draft, filters, ContactPoint.name)
+
+
+def _by_district(draft, filters):
+    return _grouped(draft, filters, ContactPoint.district)
+
+
+def _by_channel(draft, filters):
+    rows = db.session.execute(select(Comment.channel, func.count(Comment.id))
+                              .where(*filter_conditions(draft.id, filters)).group_by(Comment.channel))
+    counts = dict(rows.all())
+    return [(str(label), counts[code]) for code, label in CHANNEL_LABELS.items() if counts.get(code)]
+
+
+def _by_decision(draft, filters):
+    rows = db.session.execute(select(Comment.decision, func.count(Comment.id))
+                              .where(*filter_conditions(draft.id, filters)).group_by(Comment.decision))
+    counts = dict(rows.all())
+    result = [(str(label), counts.get(code, 0)) for code, label in DECISION_LABELS.items()]
+    return result + [(_("未处理"), counts.get(None, 0))]
+
+
+_STYLE = Style(background="#ffffff", plot_background="#ffffff", foreground="#1f2328",
+               foreground_strong="#1f2328", foreground_subtle="#57606a", colors=("#a4161a", "#0b5cad", "#1a7f37",
+                                                                                 "#9a6700", "#57606a"),
+               font_family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
+               label_font_size=14, major_label_font_size=14, title_font_size=18, value_font_size=14)
+
+
+def render_chart(draft: Draft, name: str, filters: dict | None = None) -> bytes:
+    """The chart `name` as a standalone SVG document: no script, no external URL, scales to the screen."""
+    rows = series(draft, name, filters)
+    title = chart_titles()[name]
+    config = pygal.Config(js=[], disable_xml_declaration=True, style=_STYLE, show_legend=False,
+                          print_values=True, width=720, height=max(320, 28 * min(len(rows), 40) + 120),
+                          truncate_label=40, no_data_text=_("暂无数据"), title=title)
+    if name == "time":
+        chart = pygal.Line(config, x_label_rotation=30, show_minor_x_labels=False,
+                           x_labels_major_every=max(1, len(rows) // 8), height=360, print_values=False)
+    elif name in ("channel", "decision"):
+        chart = pygal.Pie(config, show_legend=True, legend_at_bottom=True, print_values=True, height=420)
+    else:
+        chart = pygal.HorizontalBar(config)
+        rows = rows[:TOP_ARTICLES] if name == "article" else rows
+        rows = sorted(rows, key=lambda r: -r[1]) if name == "article" else rows
+        rows = list(reversed(rows))  # HorizontalBar draws bottom-up; the first row should be on top
+    if name in ("channel", "decision"):
+        for label, count in rows:
+            if count:
+                chart.add(label, count)
+    else:
+        chart.x_labels = [label for label, _count in rows]
+        chart.add(title, [count for _label, count in rows])
+    svg = chart.render()
+    return svg if isinstance(svg, bytes) else svg.encode("utf-8")

@@ -1,0 +1,46 @@
+"""An article laid out for review: paragraphs (款) and items (项) with how many comments address each."""
+from __future__ import annotations
+
+from collections import Counter
+
+from consult.lawtext import int_to_cn, split_items
+from consult.review.labels import ANCHOR_LABELS
+
+
+def article_structure(article, comments) -> list[dict]:
+    """Paragraphs in order, each {no, lead, count, items: [{no, text, count}]}, counts from `comments`."""
+    per_paragraph: Counter = Counter()
+    per_item: Counter = Counter()
+    for comment in comments:
+        if comment.paragraph_no and comment.item_no:
+            per_item[(comment.paragraph_no, comment.item_no)] += 1
+        elif comment.paragraph_no:
+            per_paragraph[comment.paragraph_no] += 1
+    layout = []
+    for p_no, paragraph in enumerate(article.paragraphs or [], start=1):
+        lead, items = split_items(paragraph)
+        layout.append({"no": p_no, "lead": lead, "count": per_paragraph[p_no],
+                       "items": [{"no": i_no, "text": text, "count": per_item[(p_no, i_no)]}
+                                 for i_no, text in enumerate(items, start=1)]})
+    return layout
+
+
+def anchor_label(comment) -> str:
+    """Which part of the text a comment addresses: 第三条第一款第（二）项, 第三条, 总体意见 …"""
+    if comment.article is None:
+        return str(ANCHOR_LABELS.get(comment.anchor_kind, comment.anchor_kind))
+    label = comment.article.label
+    if comment.paragraph_no:
+        label += f"第{int_to_cn(comment.paragraph_no)}款"
+    if comment.item_no:
+        label += f"第（{int_to_cn(comment.item_no)}）项"
+    return label
+
+
+def anchor_fragment(comment) -> str:
+    """The id of the paragraph or item a comment addresses on the review page (for a link)."""
+    if comment.paragraph_no and comment.item_no:
+        return f"p{comment.paragraph_no}-i{comment.item_no}"
+    if comment.paragraph_no:
+        return f"p{comment.paragraph_no}"
+    return "text"
