@@ -1,16 +1,20 @@
 """Browser-test infrastructure: a live server on the demo data and a real headless Chromium.
 
 The app runs on a file SQLite database in a temporary folder (schema from the migrations, the demo data
-of `consult demo`), served by werkzeug in a thread with CSRF enabled and rate limits high enough for the
-tests. Chromium is Debian's `/usr/bin/chromium` driven by Playwright; Playwright never downloads a browser.
+of `consult demo`), served by werkzeug (threaded) in its own process with CSRF enabled and rate limits high
+enough for the tests; the test process opens the same database to seed data and check results. Chromium is Debian's `/usr/bin/chromium` driven by Playwright; Playwright never downloads a browser.
 Without Chromium the tests fail when `CI` is set and are skipped (with the reason) otherwise.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
 import subprocess
-import threading
+import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent.parent
 CHROMIUM = Path(os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--lang=en-US"]  # a fixed UI language: date inputs read mm/dd/yyyy whatever the machine's locale
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -41,6 +46,11 @@ class LiveServer:
     app: object
     base_url: str
     tmp_dir: Path
+    log_path: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the server's log (tracebacks of 500 answers land here)."""
+        return self.log_path.read_text(errors="replace")[-chars:]
 
     def url(self, endpoint: str, **values) -> str:
         """Absolute URL of an endpoint; fails clearly when that page has not been written yet."""
@@ -65,15 +75,9 @@ class LiveServer:
         return endpoint in self.app.view_functions
 
 
-def _build_app(tmp_dir: Path):
-    """The app on a file SQLite DB with the migrated schema and the demo data, CSRF on."""
-    from flask_migrate import upgrade
-
-    from consult import create_app
-    from consult.demo import load_demo
-    from consult.extensions import db
-
-    app = create_app({
+def _config(tmp_dir: Path) -> dict:
+    """The live app's configuration: a file SQLite DB, CSRF on, rate limits no test reaches."""
+    return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_dir / "browser.db"),
         "SECRET_KEY": "browser-tests",
         "SEARCH_INDEX_DIR": str(tmp_dir / "index"),
@@ -84,7 +88,18 @@ def _build_app(tmp_dir: Path):
         "COMMENT_RATE_LIMIT": "10000 per minute",
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "TESTING": False,
-    })
+    }
+
+
+def _build_app(config: dict):
+    """The app in this process (URL building, seeding, checks) after migrating and loading the demo data."""
+    from flask_migrate import upgrade
+
+    from consult import create_app
+    from consult.demo import load_demo
+    from consult.extensions import db
+
+    app = create_app(dict(config))
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"), revision="heads")
         load_demo()
@@ -100,22 +115,49 @@ def _build_app(tmp_dir: Path):
     return app
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(server: subprocess.Popen, base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the live server exited ({server.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(base_url + "/drafts/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the live server did not answer within 60 s:\n{log_path.read_text()[-3000:]}")
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """The app served by werkzeug on 127.0.0.1 at a free port for the whole session."""
-    from werkzeug.serving import make_server
-
+    """The app served by werkzeug in a separate process on 127.0.0.1 at a free port, for the session."""
     tmp_dir = tmp_path_factory.mktemp("live")
-    app = _build_app(tmp_dir)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
+    config = _config(tmp_dir)
+    app = _build_app(config)
+    port = _free_port()
+    log_path = tmp_dir / "server.log"
+    env = dict(os.environ, CONSULT_BROWSER_CONFIG=json.dumps(config), PYTHONPATH=str(PROJECT_ROOT))
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "tests.browser.serve", str(port)], cwd=PROJECT_ROOT,
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
     try:
-        yield LiveServer(app=app, base_url=f"http://127.0.0.1:{server.server_port}", tmp_dir=tmp_dir)
+        _wait_until_up(server, base_url, log_path)
+        yield LiveServer(app=app, base_url=base_url, tmp_dir=tmp_dir, log_path=log_path)
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
         with app.app_context():
             from consult.extensions import db
 
@@ -168,6 +210,7 @@ def _screenshot_on_failure(pg, live_server, request) -> None:
         try:
             pg.screenshot(path=str(target), full_page=True)
             print(f"\nscreenshot of the final state: {target}")
+            print(f"server log (end):\n{live_server.log_tail(2500)}")
         except Exception as exc:  # noqa: BLE001 - a failed screenshot must not hide the real failure
             print(f"\nscreenshot failed: {exc}")
 

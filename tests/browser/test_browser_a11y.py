@@ -47,7 +47,7 @@ PUBLIC_PAGES = [
 
 INTAKE_PAGES = [
     ("facilitator dashboard", "facilitator", "intake.index", lambda seed: {}, ()),
-    ("meeting form", "facilitator", "intake.new_meeting", lambda seed: {**_draft(seed)}, ()),
+    ("meeting form", "facilitator", "intake.meeting_new", lambda seed: {**_draft(seed)}, ()),
     ("fast entry", "facilitator", "intake.entry", _meeting, ()),
     ("import page", "facilitator", "intake.import_comments", lambda seed: {}, ()),
     ("comment list", "facilitator", "intake.comments", _entered, ("draft_id",)),
