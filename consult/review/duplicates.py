@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable
 from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
-from flask_babel import gettext as _
+from consult.review.labels import tr as _
 from sqlalchemy import select, update
 
 from consult.accounts.permissions import can_decide

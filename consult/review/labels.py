@@ -35,3 +35,13 @@ def labels() -> dict:
     return {"decision_labels": DECISION_LABELS, "channel_labels": CHANNEL_LABELS,
             "anchor_labels": ANCHOR_LABELS, "moderation_labels": MODERATION_LABELS,
             "anchor_label": anchor_label, "anchor_fragment": anchor_fragment}
+
+
+def tr(message: str, **variables) -> str:
+    """gettext inside a request; the Chinese source text (formatted) in commands and tests."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    if has_request_context():
+        return gettext(message, **variables)
+    return message % variables if variables else message

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
+from consult.review.labels import tr as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
+from consult.review.labels import tr as _
 from sqlalchemy import select
 
 from consult.accounts.permissions import can_decide, can_moderate, is_staff

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pygal
-from flask_babel import gettext as _
+from consult.review.labels import tr as _
 from pygal.style import Style
 from sqlalchemy import func, select
 
