@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from consult.accounts.permissions import can_manage_drafts
 from consult.database import utcnow
@@ -112,7 +113,8 @@ def manage():
 def upload():
     """Import a .docx/.txt file as a new draft or as a new version; a bad file changes nothing."""
     form = UploadForm()
-    form.draft_id.choices = [(0, _("（新草案）"))] + [(d.id, d.title) for d in queries.all_drafts()]
+    form.draft_id.choices = [SelectChoice(0, _("（新草案）"))] + [SelectChoice(d.id, d.title)
+                                                               for d in queries.all_drafts()]
     if request.method == "GET":
         form.draft_id.data = request.args.get("draft_id", type=int) or 0
     if form.validate_on_submit():

@@ -9,7 +9,7 @@ from consult.accounts.permissions import can_edit_comment
 from consult.comments.models import Comment, Meeting
 from consult.extensions import db
 from consult.intake import queries
-from consult.intake.forms import EntryForm, ImportForm
+from consult.intake.forms import EntryForm, ImportForm, options
 from consult.intake.views import _field_error, bp, load_point, load_published_draft
 
 TEMPLATE_TYPES = {
@@ -92,11 +92,11 @@ def comments(draft_id: int, contact_point_id: int):
 
 
 def _import_choices(form: ImportForm, points) -> None:
-    form.draft_id.choices = [(d.id, d.title) for d in queries.intake_drafts() if d.is_open()]
-    form.contact_point_id.choices = [(cp.id, f"{cp.name}（{cp.code}）") for cp in points]
-    form.meeting_id.choices = [(0, _("（不关联会议）"))] + [
+    form.draft_id.choices = options((d.id, d.title) for d in queries.intake_drafts() if d.is_open())
+    form.contact_point_id.choices = options((cp.id, f"{cp.name}（{cp.code}）") for cp in points)
+    form.meeting_id.choices = options([(0, _("（不关联会议）"))] + [
         (m.id, f"{m.held_on.isoformat()} {m.contact_point.name} · {m.draft.title}")
-        for m in queries.meetings_for(points)[:300]]
+        for m in queries.meetings_for(points)[:300]])
 
 
 @bp.route("/import", methods=["GET", "POST"])

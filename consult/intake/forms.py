@@ -2,10 +2,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consult.comments.models import COMMENTER_CATEGORIES
+
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 MEETING_KIND_CHOICES = [
     ("symposium", _l("座谈会")), ("residents_meeting", _l("民情沟通会")), ("discussion", _l("恳谈会")),
@@ -19,7 +26,7 @@ class MeetingForm(FlaskForm):
     draft_id = SelectField(_l("草案"), coerce=int, validators=[InputRequired()])
     contact_point_id = SelectField(_l("联系点"), coerce=int, validators=[InputRequired()])
     held_on = DateField(_l("日期"), validators=[InputRequired(message=_l("请填写会议日期。"))])
-    kind = SelectField(_l("形式"), choices=MEETING_KIND_CHOICES, validators=[InputRequired()])
+    kind = SelectField(_l("形式"), choices=options(MEETING_KIND_CHOICES), validators=[InputRequired()])
     place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
     attendance = IntegerField(_l("参加人数"), default=0,
                               validators=[Optional(), NumberRange(min=0, message=_l("参加人数不能为负数。"))])
@@ -40,7 +47,7 @@ class EntryForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commenter_category.choices = [("", "—")] + [(c, c) for c in COMMENTER_CATEGORIES]
+        self.commenter_category.choices = options([("", "—")] + [(c, c) for c in COMMENTER_CATEGORIES])
 
 
 class ImportForm(FlaskForm):

@@ -10,7 +10,7 @@ from consult.comments.models import Comment, ContactPoint, Meeting
 from consult.drafts.models import Draft
 from consult.extensions import db
 from consult.intake import queries
-from consult.intake.forms import EntryForm, MeetingForm
+from consult.intake.forms import EntryForm, MeetingForm, options
 from consult.intake.services import IntakeError, create_meeting, update_meeting
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -81,9 +81,9 @@ def index():
 
 
 def _meeting_choices(form: MeetingForm) -> None:
-    form.draft_id.choices = [(d.id, d.title) for d in queries.intake_drafts()]
-    form.contact_point_id.choices = [(cp.id, f"{cp.name}（{cp.code}）")
-                                     for cp in queries.contact_points_for(current_user)]
+    form.draft_id.choices = options((d.id, d.title) for d in queries.intake_drafts())
+    form.contact_point_id.choices = options((cp.id, f"{cp.name}（{cp.code}）")
+                                            for cp in queries.contact_points_for(current_user))
 
 
 def _field_error(form, exc) -> None:
@@ -128,8 +128,7 @@ def meeting_edit(meeting_id: int):
     """Correct a meeting's date, kind, place, attendance, deputies or notes."""
     meeting = load_meeting(meeting_id)
     form = MeetingForm(obj=meeting)
-    form.draft_id.choices = [(meeting.draft.id, meeting.draft.title)]
-    form.contact_point_id.choices = [(meeting.contact_point.id, meeting.contact_point.name)]
+    del form.draft_id, form.contact_point_id  # fixed once the meeting exists
     if form.validate_on_submit():
         try:
             update_meeting(meeting, actor=current_user, held_on=form.held_on.data, kind=form.kind.data,
