@@ -1,7 +1,7 @@
 """Comment forms: shape only (windows, anchors and privacy rules live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.comments.models import COMMENTER_CATEGORIES
@@ -17,7 +17,7 @@ class CommentForm(FlaskForm):
     proposed_text = TextAreaField(_l("建议修改为（可选）"), validators=[Optional(), Length(max=TEXT_MAX)])
     commenter_name = StringField(_l("姓名或单位（可选，不填即匿名）"), validators=[Optional(), Length(max=NAME_MAX)])
     commenter_category = SelectField(_l("身份类别（可选）"), validate_choice=True,
-                                     choices=[("", _l("不填"))] + [(c, c) for c in COMMENTER_CATEGORIES])
+                                     choices=[SelectChoice("", _l("不填"))] + [SelectChoice(c, c) for c in COMMENTER_CATEGORIES])
     consent_publish_name = BooleanField(_l("同意在公开页面显示我的姓名（不勾选则显示为“张*”）"))
     wants_feedback = BooleanField(_l("我希望收到意见采纳情况的反馈"))
     contact = StringField(_l("联系方式（电话或电子邮箱，仅用于反馈）"), validators=[Optional(), Length(max=CONTACT_MAX)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from consult.comments import queries, services
 from consult.comments.forms import CommentForm, ReceiptForm
@@ -38,7 +39,8 @@ def _form_context(draft: Draft, form: CommentForm) -> dict:
         focus = services.resolve_anchor(version, request.args.get("anchor") or wanted)
     except CommentError:
         pass
-    form.anchor.choices = services.anchor_options(version, focus.article if focus else None)
+    form.anchor.choices = [SelectChoice(value, label)
+                           for value, label in services.anchor_options(version, focus.article if focus else None)]
     try:
         chosen = services.resolve_anchor(version, wanted)
         form.anchor.data = chosen.key
