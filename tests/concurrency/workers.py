@@ -45,7 +45,7 @@ def service_worker(db_url: str, tmp_dir: str, draft_id: int, worker: int, count:
             for i in range(count):
                 comment = submit_online_comment(
                     draft, anchor=anchors[i % len(anchors)], body=f"进程{worker}的第{i}条意见：建议细化。",
-                    commenter_name=f"居民{worker}", consent_personal_info=True)
+                    commenter_name=f"居民{worker}")
                 db.session.commit()
                 codes.append(comment.receipt_code)
             db.session.remove()
