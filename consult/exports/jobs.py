@@ -1,0 +1,118 @@
+"""Background export jobs: a thread with a fresh app context and session builds the file and reports progress.
+
+The web worker only creates the ExportJob row and starts the thread; the page polls the job's status.
+Progress is written through a separate connection so that it never ends the transaction streaming
+the comments (a PostgreSQL server-side cursor dies with its transaction).
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import update
+
+from consult.accounts.models import User
+from consult.database import utcnow
+from consult.drafts.models import Draft
+from consult.exports.filters import ExportError
+from consult.exports.models import ExportJob
+from consult.exports.selection import fonts_from_config
+from consult.exports.services import expected_total, run_export
+from consult.extensions import db
+
+_threads: dict[int, threading.Thread] = {}
+_lock = threading.Lock()
+
+
+def launch(app, job_id: int) -> threading.Thread:
+    """Start building a committed, queued job in a daemon thread; returns the thread."""
+    thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"export-job-{job_id}", daemon=True)
+    with _lock:
+        _threads[job_id] = thread
+    thread.start()
+    return thread
+
+
+def wait_for(job_id: int, timeout: float = 60.0) -> bool:
+    """Wait until this process's thread for the job has finished; True when it has (or none was started)."""
+    with _lock:
+        thread = _threads.get(job_id)
+    if thread is None:
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
+
+
+def _run_in_app(app, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+            with _lock:
+                _threads.pop(job_id, None)
+
+
+class _Progress:
+    """Writes the number of finished steps at most every 2 % or every second."""
+
+    def __init__(self, job_id: int, total: int):
+        self.job_id, self.total = job_id, total
+        self.step = max(1, total // 50)
+        self.last_n, self.last_t = 0, time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if done - self.last_n < self.step and now - self.last_t < 1.0:
+            return
+        self.last_n, self.last_t = done, now
+        with db.engine.begin() as connection:
+            connection.execute(update(ExportJob.__table__).where(ExportJob.__table__.c.id == self.job_id)
+                               .values(progress=min(done, self.total) if self.total else done))
+
+
+def run_job(job_id: int) -> ExportJob | None:
+    """Build a queued job's file under EXPORT_DIR and mark it done, or failed with a one-line reason."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != "queued":
+        return job
+    draft = db.session.get(Draft, job.draft_id)
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    kind, params = job.kind, dict(job.params or {})
+    job.status = "running"
+    db.session.commit()
+    directory = Path(current_app.config["EXPORT_DIR"])
+    target = directory / f"job-{job_id}-{secrets.token_hex(8)}.{params.get('format', 'docx')}"
+    partial = target.with_name(target.name + ".part")
+    try:
+        if actor is None or draft is None:
+            raise ExportError("导出任务的用户或草案已不存在。")
+        total = expected_total(draft, kind, params)
+        job.total = total
+        db.session.commit()
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as out:
+            run_export(draft, kind, params, out, actor=actor, fonts=fonts_from_config(current_app.config),
+                       progress=_Progress(job_id, total))
+        partial.replace(target)
+        job = db.session.get(ExportJob, job_id)
+        db.session.refresh(job)
+        job.status, job.progress, job.file_path, job.finished_at = "done", job.total, str(target), utcnow()
+        db.session.commit()
+    except Exception as exc:  # the job must end in a state the page can show, whatever went wrong
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, ExportError):
+            message = exc.message
+        elif isinstance(exc, PermissionError):
+            message = "您已无权进行该导出。"
+        else:
+            current_app.logger.exception("export job %s failed", job_id)
+            message = "导出失败，请稍后重试或联系管理员。"
+        job = db.session.get(ExportJob, job_id)
+        job.status, job.error, job.finished_at = "failed", message[:500], utcnow()
+        db.session.commit()
+    return job

@@ -1,0 +1,153 @@
+"""Export verbs shared by the CLI, the background jobs and the views: select, build, audit. Flush, never commit.
+
+`params` is the plain mapping an ExportJob stores: {"filters": {...}, "query": str, "with_text": bool,
+"with_names": bool, "with_contacts": bool, "format": "docx"|"xlsx"|"csv"|"zip", "contact_point": code,
+"receipt_code": code, "all_contact_points": bool, "all_commenters": bool}.
+"""
+from __future__ import annotations
+
+from typing import IO, Mapping
+
+from consult.audit.services import record
+from consult.exports.feedback import build_feedback_letter, build_feedback_zip, letter_filename
+from consult.exports.filters import ExportError, contact_point_by_code, parse_filters
+from consult.exports.models import ExportJob
+from consult.exports.recipients import (
+    commenter_letter, commenter_letters, contact_point_letter, contact_point_letters, letter_counts)
+from consult.exports.records import ProgressFn, summary_title
+from consult.exports.selection import (
+    ExportOptions, count_selected, iter_rows, options_for, select_comments, summary_data, titled)
+from consult.exports.sheet import build_sheet_csv, build_sheet_xlsx, sheet_columns
+from consult.exports.summary import build_summary
+from consult.extensions import db
+
+KINDS = ("summary", "feedback", "sheet")
+SHEET_FORMATS = ("xlsx", "csv")
+
+
+def export_summary(draft, out: str | IO[bytes], *, filters: Mapping | None = None, query: str = "",
+                   options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+    """Write the Word summary of the selected comments; returns the number of table rows."""
+    sel = select_comments(draft, filters, query, options)
+    rows = build_summary(summary_data(sel), out, fonts=sel.options.fonts, progress=progress)
+    record(actor, "export.summary", draft, filters=sel.filters, query=sel.query, rows=rows,
+           with_names=sel.options.with_names, with_contacts=sel.options.with_contacts)
+    return rows
+
+
+def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", filters: Mapping | None = None, query: str = "",
+                 options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+    """Write every selected comment to an .xlsx or .csv; returns the number of comments."""
+    if fmt not in SHEET_FORMATS:
+        raise ExportError(f"不支持的表格格式：{fmt}", "format")
+    sel = select_comments(draft, filters, query, options)
+    columns = sheet_columns(with_contacts=sel.options.with_contacts, with_internal=sel.options.with_internal)
+    build = build_sheet_xlsx if fmt == "xlsx" else build_sheet_csv
+    count = build(iter_rows(sel, with_tags=True), out, columns, progress=progress)
+    record(actor, "export.sheet", draft, format=fmt, filters=sel.filters, query=sel.query, rows=count,
+           with_names=sel.options.with_names, with_contacts=sel.options.with_contacts)
+    return count
+
+
+def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = None, receipt_code: str | None = None,
+                    all_contact_points: bool = False, all_commenters: bool = False,
+                    options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+    """Write one letter (.docx) for a contact point or a receipt code, or a zip of all letters; returns letters."""
+    options = options or ExportOptions()
+    if all_contact_points or all_commenters:
+        letters = contact_point_letters(draft, options) if all_contact_points else commenter_letters(draft, options)
+        count = build_feedback_zip(letters, out, fonts=options.fonts, progress=progress)
+    elif contact_point or receipt_code:
+        letter = (contact_point_letter(draft, contact_point, options) if contact_point
+                  else commenter_letter(draft, receipt_code, options))
+        build_feedback_letter(letter, out, fonts=options.fonts)
+        count = 1
+    else:
+        raise ExportError("请选择联系点、回执编号，或全部联系点。", "target")
+    record(actor, "export.feedback", draft, contact_point=contact_point, receipt_code=receipt_code,
+           all_contact_points=all_contact_points, all_commenters=all_commenters, letters=count,
+           with_names=options.with_names)
+    return count
+
+
+def check_params(draft, kind: str, params: Mapping) -> dict:
+    """Validate what an export job will do (bad input raises ExportError now, not in the background)."""
+    if kind not in KINDS:
+        raise ExportError(f"未知的导出类型：{kind}", "kind")
+    clean = {"filters": {k: v for k, v in (params.get("filters") or {}).items() if v not in (None, "")},
+             "query": (params.get("query") or "").strip()[:200],
+             "with_text": bool(params.get("with_text")), "with_names": bool(params.get("with_names")),
+             "with_contacts": bool(params.get("with_contacts"))}
+    parse_filters(clean["filters"], draft)
+    clean["filters"] = {k: str(v) for k, v in clean["filters"].items()}
+    if kind == "summary":
+        clean["format"] = "docx"
+    elif kind == "sheet":
+        clean["format"] = params.get("format") or "xlsx"
+        if clean["format"] not in SHEET_FORMATS:
+            raise ExportError(f"不支持的表格格式：{clean['format']}", "format")
+    else:
+        target = {k: params.get(k) for k in ("contact_point", "receipt_code", "all_contact_points", "all_commenters")
+                  if params.get(k)}
+        if len(target) != 1:
+            raise ExportError("请选择一个反馈对象：联系点、回执编号、全部联系点或全部希望反馈的提出人。", "target")
+        if target.get("contact_point") and contact_point_by_code(target["contact_point"]) is None:
+            raise ExportError(f"没有编码为 {target['contact_point']} 的联系点。", "contact_point")
+        if target.get("receipt_code"):
+            commenter_letter(draft, target["receipt_code"])  # raises for an unknown code
+        clean.update(target)
+        clean["format"] = "zip" if target.get("all_contact_points") or target.get("all_commenters") else "docx"
+    return clean
+
+
+def export_filename(draft, kind: str, params: Mapping) -> str:
+    """The download name of an export: the summary's title, 意见反馈函_…, 意见清单_…."""
+    title = titled(draft.title, draft.current_version.label if draft.current_version else "")
+    if kind == "summary":
+        return summary_title(title) + ".docx"
+    if kind == "sheet":
+        return f"意见清单_{draft.title}.{params.get('format', 'xlsx')}"
+    if params.get("all_contact_points"):
+        return f"意见反馈函_各联系点_{draft.title}.zip"
+    if params.get("all_commenters"):
+        return f"意见反馈函_提出人_{draft.title}.zip"
+    return f"意见反馈函_{params.get('contact_point') or params.get('receipt_code')}_{draft.title}.docx"
+
+
+def start_export_job(draft, kind: str, params: Mapping, *, actor, fonts=None) -> ExportJob:
+    """Queue an export for the background: checks permissions and parameters now, builds later."""
+    options_for(actor, with_names=params.get("with_names"), with_contacts=params.get("with_contacts"), fonts=fonts)
+    clean = check_params(draft, kind, params)
+    job = ExportJob(kind=kind, draft_id=draft.id, params=clean, status="queued", created_by_id=actor.id,
+                    filename=export_filename(draft, kind, clean)[:300])
+    db.session.add(job)
+    db.session.flush()
+    record(actor, "export.queue", job, kind=kind, draft_id=draft.id, params=clean)
+    return job
+
+
+def expected_total(draft, kind: str, params: Mapping) -> int:
+    """How many progress steps an export job takes (comments, or letters)."""
+    if kind == "feedback":
+        if params.get("all_contact_points"):
+            return letter_counts(draft)["contact_points"]
+        if params.get("all_commenters"):
+            return letter_counts(draft)["commenters"]
+        return 1
+    return count_selected(select_comments(draft, params.get("filters"), params.get("query", "")))
+
+
+def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None, progress: ProgressFn | None = None) -> int:
+    """Build the export a job describes into `out` (the background worker's single call)."""
+    options = options_for(actor, with_text=params.get("with_text"), with_names=params.get("with_names"),
+                          with_contacts=params.get("with_contacts"), fonts=fonts)
+    common = {"options": options, "progress": progress, "actor": actor}
+    if kind == "summary":
+        return export_summary(draft, out, filters=params.get("filters"), query=params.get("query", ""), **common)
+    if kind == "sheet":
+        return export_sheet(draft, out, fmt=params.get("format", "xlsx"), filters=params.get("filters"),
+                            query=params.get("query", ""), **common)
+    return export_feedback(draft, out, contact_point=params.get("contact_point"),
+                           receipt_code=params.get("receipt_code"),
+                           all_contact_points=bool(params.get("all_contact_points")),
+                           all_commenters=bool(params.get("all_commenters")), **common)

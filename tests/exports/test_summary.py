@@ -1,0 +1,216 @@
+"""The Word summary built from the database, read back with python-docx: content, order, privacy, layout."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+
+from consult.comments.services import enter_comment
+from consult.exports.filters import ExportError
+from consult.exports.records import Fonts
+from consult.exports.selection import ExportOptions, select_comments, summary_data
+from consult.exports.summary import build_summary
+
+from .conftest import PHONE, docx_text, table_rows
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def build(draft, filters=None, query="", **options) -> bytes:
+    """The summary as bytes."""
+    sel = select_comments(draft, filters, query, ExportOptions(**options))
+    out = io.BytesIO()
+    build_summary(summary_data(sel), out, fonts=sel.options.fonts)
+    return out.getvalue()
+
+
+def body_cells(data: bytes) -> list[tuple[str, list[str]]]:
+    """(heading, cells) of every comment row."""
+    return table_rows(data)
+
+
+def first_line(cell: str) -> str:
+    return cell.split("\n", 1)[0]
+
+
+def test_every_selected_comment_appears_once_under_its_article_in_text_order(scenario):
+    c = scenario.comments
+    rows = body_cells(build(scenario.draft))
+    bodies = [first_line(cells[2]) for _h, cells in rows]
+    expected = [c["general"], c["title"], c["a1"], c["online"], c["minor"], c["a3"], c["a3_item2"],
+                c["dup1"], c["a4_p2"], c["a5"], c["new"]]
+    assert bodies == [e.body.replace(PHONE, "").replace("13800001111", "138****1111") for e in expected]
+    headings = [h for h, _cells in rows]
+    assert headings == ["总体意见", "名称", "第一条", "第二条", "第二条", "第三条", "第三条", "第四条", "第四条",
+                        "第五条", "建议新增条款"]
+    assert [cells[1] for _h, cells in rows][6] == "第三条第一款第（二）项"
+    assert [int(cells[0]) for _h, cells in rows] == list(range(1, 12))
+    assert c["pending"].body not in "\n".join(bodies)  # not moderated yet: not a received comment
+
+
+def test_confirmed_duplicates_are_one_row_with_the_count(scenario):
+    data = build(scenario.draft)
+    rows = [cells for h, cells in body_cells(data) if h == "第四条"]
+    group_rows = [cells for cells in rows if "相同意见" in cells[2]]
+    assert len(group_rows) == 1
+    n = len(scenario.duplicates)
+    assert f"（共 {n} 条相同意见）" in group_rows[0][2]
+    assert group_rows[0][4] == "孙*、周*、吴*"
+    text = "\n".join(docx_text(data))
+    assert f"本条共 4 条意见（其中 {n} 条相同）" in text
+    assert f"共收到 13 条意见（其中 {n} 条相同）" in text
+
+
+def test_names_are_masked_and_contacts_absent_by_default(scenario):
+    text = "\n".join(docx_text(build(scenario.draft)))
+    for full in ("张三", "李四", "王小明", "钱七", "卫小童"):
+        assert full not in text
+    assert "张*" in text and "王**" in text
+    assert "清江市旅游协会" in text  # organisations in full
+    assert PHONE not in text and "13800001111" not in text  # neither the contact field nor a number in the text
+    assert "未成年人" in text
+
+
+def test_names_and_contacts_when_asked(scenario):
+    text = "\n".join(docx_text(build(scenario.draft, with_names=True, with_contacts=True)))
+    assert "张三" in text and PHONE in text and "13800001111" in text
+    assert "卫小童" not in text  # a child's identity is never stored
+
+
+def test_front_matter_counts(scenario):
+    text = "\n".join(docx_text(build(scenario.draft)))
+    assert "关于《清江市文明旅游促进条例（草案）》征求意见情况的汇总" in text
+    assert "共有 2 个基层立法联系点参与，组织座谈会等活动 1 场，参加 23 人次" in text
+    assert "第四条：4 条意见。" in text
+    assert "征求意见时间：" in text
+
+
+def test_whole_draft_lists_every_article_and_chapter(scenario):
+    text = docx_text(build(scenario.draft, with_text=True))
+    for heading in ("第一章 总则", "第二章 游客与经营者", "第三章 附则", "其他意见"):
+        assert heading in text
+    assert "民宿经营者应当向所在地公安机关登记。" in text  # article text with --with-text
+
+
+def test_filtered_export_contains_exactly_the_filtered_comments(scenario):
+    c = scenario.comments
+    data = build(scenario.draft, {"contact_point": "QJ-B-02"})
+    bodies = {first_line(cells[2]) for _h, cells in body_cells(data)}
+    assert bodies == {c["a1"].body, c["dup2"].body}
+    text = "\n".join(docx_text(data))
+    assert "第五条" not in text and "第一章 总则" in text and "第三章 附则" not in text
+    assert "联系点：西山镇基层立法联系点" in text
+
+
+@pytest.mark.parametrize("filters, names", [
+    ({"decision": "adopted"}, ["a3_item2"]),
+    ({"decision": "none", "article_id": None}, None),
+    ({"channel": "letter"}, ["a1", "dup2"]),
+    ({"channel": "online"}, ["online"]),
+    ({"district": "东湖区", "decision": "not_adopted"}, ["a5"]),
+    ({"moderation_state": "pending"}, ["pending"]),
+])
+def test_filters(scenario, filters, names):
+    c = scenario.comments
+    filters = {k: v for k, v in filters.items() if v is not None}
+    rows = body_cells(build(scenario.draft, filters))
+    got = sorted(first_line(cells[2]) for _h, cells in rows)
+    if names is None:  # undecided: everything but the three decided ones, duplicates folded
+        assert not any(c[n].body in got for n in ("a3_item2", "a5", "a1"))
+        assert c["general"].body in got
+    else:
+        assert got == sorted(c[n].body.replace("13800001111", "138****1111") for n in names)
+
+
+def test_date_filter_uses_submitted_on(scenario):
+    c = scenario.comments
+    day = c["a1"].submitted_on
+    rows = body_cells(build(scenario.draft, {"date_from": day.isoformat(), "date_to": day.isoformat()}))
+    assert [first_line(cells[2]) for _h, cells in rows] == [c["a1"].body]
+
+
+@pytest.mark.parametrize("filters, message", [
+    ({"contact_point": "NOPE"}, "没有编码为 NOPE 的联系点"),
+    ({"date_from": "2027-13-01"}, "日期格式"),
+    ({"channel": "pigeon"}, "未知的渠道"),
+    ({"colour": "red"}, "未知的筛选条件"),
+    ({"date_from": "2027-02-01", "date_to": "2027-01-01"}, "开始日期晚于结束日期"),
+])
+def test_bad_filters_are_refused(scenario, filters, message):
+    with pytest.raises(ExportError, match=message):
+        select_comments(scenario.draft, filters)
+
+
+def test_fonts_theme_attributes_and_language(scenario):
+    doc = Document(io.BytesIO(build(scenario.draft)))
+    styles = doc.styles.element
+    for rfonts in styles.iter(W + "rFonts"):
+        assert not [a for a in rfonts.attrib if a.lower().endswith("theme")], rfonts.attrib
+    defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    assert defaults.find(W + "rFonts").get(W + "eastAsia") == "仿宋_GB2312"
+    assert defaults.find(W + "lang").get(W + "eastAsia") == "zh-CN"
+    assert doc.styles["Normal"].element.rPr.find(W + "rFonts").get(W + "eastAsia") == "仿宋_GB2312"
+    for level in (1, 2, 3):
+        assert doc.styles[f"Heading {level}"].element.rPr.find(W + "rFonts").get(W + "eastAsia") == "黑体"
+    assert doc.styles["Title"].element.rPr.find(W + "rFonts").get(W + "eastAsia") == "方正小标宋简体"
+
+
+def test_fonts_are_configurable(scenario):
+    sel = select_comments(scenario.draft)
+    out = io.BytesIO()
+    build_summary(summary_data(sel), out, fonts=Fonts(body="仿宋", heading="SimHei", title="宋体"))
+    doc = Document(io.BytesIO(out.getvalue()))
+    assert doc.styles["Normal"].element.rPr.find(W + "rFonts").get(W + "eastAsia") == "仿宋"
+    assert doc.styles["Heading 1"].element.rPr.find(W + "rFonts").get(W + "eastAsia") == "SimHei"
+
+
+def test_layout_page_field_repeating_header_landscape_and_headings(scenario):
+    doc = Document(io.BytesIO(build(scenario.draft)))
+    footer = doc.sections[0].footer._element
+    assert "PAGE" in "".join(t.text or "" for t in footer.iter(W + "instrText"))
+    assert [f.get(W + "fldCharType") for f in footer.iter(W + "fldChar")] == ["begin", "separate", "end"]
+    assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    assert doc.sections[-1].page_width > doc.sections[-1].page_height
+    assert doc.sections[-1].footer.is_linked_to_previous
+    assert doc.tables
+    for table in doc.tables:
+        first = table._tbl.tr_lst[0]
+        assert first.find(f"{W}trPr/{W}tblHeader") is not None
+        assert [c.text for c in table.rows[0].cells][:3] == ["序号", "条款", "修改意见或建议"]
+    styles = {p.style.name for p in doc.paragraphs if p.style.name.startswith("Heading")}
+    assert {"Heading 1", "Heading 2"} <= styles
+    article_headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert article_headings[:2] == ["第一条", "第二条"]
+
+
+def test_new_comment_after_build_of_selection_is_consistent(scenario, db):
+    """A comment entered between selections shows up in the next export."""
+    enter_comment(scenario.draft, contact_point=scenario.point, anchor="第五条", body="再补充一条意见。",
+                  actor=scenario.staff)
+    db.session.commit()
+    rows = body_cells(build(scenario.draft))
+    assert "再补充一条意见。" in [first_line(cells[2]) for _h, cells in rows]
+
+
+def test_libreoffice_converts_the_summary_to_pdf(scenario, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice (libreoffice-writer-nogui) is required in CI")
+        pytest.skip("soffice not installed (apt-get install libreoffice-writer-nogui); required when CI is set")
+    source = tmp_path / "summary.docx"
+    source.write_bytes(build(scenario.draft, with_text=True))
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=180)
+    pdf = tmp_path / "summary.pdf"
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert pdf.exists() and pdf.stat().st_size > 1000
+    assert pdf.read_bytes().startswith(b"%PDF")
