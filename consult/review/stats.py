@@ -127,5 +127,15 @@ def render_chart(draft: Draft, name: str, filters: dict | None = None) -> bytes:
     else:
         chart.x_labels = [label for label, _count in rows]
         chart.add(title, [count for _label, count in rows])
-    svg = chart.render()
+    return _without_scripts(chart)
+
+
+def _without_scripts(chart) -> bytes:
+    # pygal always embeds a small config <script>, even with js=[]; the chart needs none of it.
+    from pygal.etree import etree
+
+    tree = chart.render_tree()
+    for script in list(tree.iter("{http://www.w3.org/2000/svg}script", "script")):
+        script.getparent().remove(script)
+    svg = etree.tostring(tree, encoding="utf-8")
     return svg if isinstance(svg, bytes) else svg.encode("utf-8")
