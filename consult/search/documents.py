@@ -1,0 +1,203 @@
+"""What goes into the index: the schema and the documents built from database rows.
+
+Three kinds of documents share one index: comments (staff search; citizens see published ones), articles
+and drafts (citizen search). No personal data is indexed. Every document carries a fingerprint of its
+indexed values so that `verify` can tell a stale document from a fresh one.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from whoosh import fields
+
+from consult.search.analysis import BigramAnalyzer
+
+# Group order inside a version: 总体意见, 名称, articles by position, 新增条款.
+KIND_RANK = {"general": 0, "title": 1, "article": 2, "paragraph": 2, "item": 2, "new_article": 3}
+ORDER_SCALE = 10_000_000
+RANK_SCALE = 1_000_000
+
+
+def make_schema() -> fields.Schema:
+    """The index schema (pickled into the index; analyzers live in `consult.search.analysis`)."""
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        kind=fields.ID(),
+        eid=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        draft=fields.ID(),
+        version=fields.ID(),
+        article=fields.ID(),
+        artno=fields.ID(),
+        division=fields.KEYWORD(),
+        point=fields.ID(),
+        district=fields.ID(),
+        channel=fields.ID(),
+        category=fields.ID(),
+        state=fields.ID(),
+        decision=fields.ID(),
+        tags=fields.KEYWORD(commas=True),
+        date=fields.NUMERIC(int, bits=32),
+        order=fields.NUMERIC(int, bits=64, sortable=True),
+        public=fields.ID(),
+        fp=fields.STORED(),
+        body=fields.TEXT(analyzer=BigramAnalyzer(), phrase=True),
+    )
+
+
+@dataclass
+class ArticleInfo:
+    """What a comment document needs from its article, cached per rebuild or batch."""
+
+    position: int
+    number_key: str
+    division_ids: str
+
+
+def order_key(version_id: int, kind: str, position: int = 0) -> int:
+    """Sort key of a comment group in text order (version, then general/title/articles/new)."""
+    rank = KIND_RANK.get(kind, 2)
+    return version_id * ORDER_SCALE + rank * RANK_SCALE + (position if rank == 2 else 0)
+
+
+def article_infos(session, article_ids) -> dict[int, ArticleInfo]:
+    """Position, key and division chain of the given articles."""
+    from consult.drafts.models import Article, Division
+
+    ids = {i for i in article_ids if i}
+    if not ids:
+        return {}
+    articles = list(session.scalars(select(Article).where(Article.id.in_(ids))))
+    version_ids = {a.version_id for a in articles}
+    divisions = {d.id: d for d in session.scalars(select(Division).where(Division.version_id.in_(version_ids)))}
+    infos = {}
+    for a in articles:
+        chain, division_id = [], a.division_id
+        while division_id and division_id in divisions and len(chain) < 10:
+            chain.append(str(division_id))
+            division_id = divisions[division_id].parent_id
+        infos[a.id] = ArticleInfo(a.position, a.key, " ".join(chain))
+    return infos
+
+
+def _fingerprint(doc: dict) -> str:
+    payload = repr(sorted((k, v) for k, v in doc.items() if k != "fp"))
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _finish(doc: dict) -> dict:
+    doc["fp"] = _fingerprint(doc)
+    return doc
+
+
+def comment_document(comment, info: ArticleInfo | None) -> dict:
+    """The index document of a comment (no personal data: no name, no contact)."""
+    day = comment.submitted_on or (comment.created_at.date() if comment.created_at else None)
+    point = comment.contact_point
+    return _finish({
+        "key": f"comment:{comment.id}", "kind": "comment", "eid": comment.id,
+        "draft": str(comment.draft_id), "version": str(comment.version_id),
+        "article": str(comment.article_id or ""), "artno": info.number_key if info else "",
+        "division": info.division_ids if info else "",
+        "point": point.code if point else "", "district": point.district if point else "",
+        "channel": comment.channel or "", "category": comment.commenter_category or "",
+        "state": comment.moderation_state or "", "decision": comment.decision or "none",
+        "tags": ",".join(sorted(t.name for t in comment.tags)),
+        "date": int(day.strftime("%Y%m%d")) if day else 0,
+        "order": order_key(comment.version_id, _group_kind(comment, info), info.position if info else 0),
+        "public": "1" if comment.moderation_state == "published" else "0",
+        "body": "\n".join(part for part in (comment.body, comment.reason, comment.proposed_text) if part),
+    })
+
+
+def _group_kind(comment, info: ArticleInfo | None) -> str:
+    """general/title/new_article keep their group; an anchor whose article is gone counts as general."""
+    if comment.anchor_kind in ("general", "title", "new_article"):
+        return comment.anchor_kind
+    return "article" if info is not None else "general"
+
+
+def article_document(article, draft) -> dict:
+    """The index document of an article (public while its draft is published and it is current)."""
+    version = article.version
+    public = draft.is_published and version.is_current and not article.deleted
+    return _finish({
+        "key": f"article:{article.id}", "kind": "article", "eid": article.id,
+        "draft": str(draft.id), "version": str(version.id), "article": str(article.id), "artno": article.key,
+        "order": order_key(version.id, "article", article.position), "public": "1" if public else "0",
+        "body": "\n".join([f"{article.label} {article.caption or ''}".strip(), *(article.paragraphs or [])]),
+    })
+
+
+def draft_document(draft) -> dict:
+    """The index document of a draft (title and description)."""
+    return _finish({
+        "key": f"draft:{draft.id}", "kind": "draft", "eid": draft.id, "draft": str(draft.id),
+        "public": "1" if draft.is_published else "0",
+        "body": "\n".join(part for part in (draft.title, draft.description) if part),
+    })
+
+
+def comment_query(session):
+    """Comments with what their documents need, loaded in few queries."""
+    from consult.comments.models import Comment
+
+    return select(Comment).options(selectinload(Comment.tags), selectinload(Comment.contact_point))
+
+
+def load_documents(session, entity: str, ids) -> dict[int, dict]:
+    """Documents of the given entity ids that still exist (missing ids were deleted)."""
+    from consult.comments.models import Comment
+    from consult.drafts.models import Article, Draft
+
+    ids = sorted(set(ids))
+    out: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        if entity == "comment":
+            comments = list(session.scalars(comment_query(session).where(Comment.id.in_(chunk))))
+            infos = article_infos(session, [c.article_id for c in comments])
+            for c in comments:
+                out[c.id] = comment_document(c, infos.get(c.article_id))
+        elif entity == "article":
+            for a in session.scalars(select(Article).where(Article.id.in_(chunk))):
+                out[a.id] = article_document(a, a.version.draft)
+        elif entity == "draft":
+            for d in session.scalars(select(Draft).where(Draft.id.in_(chunk))):
+                out[d.id] = draft_document(d)
+    return out
+
+
+def iter_all_documents(session, batch: int = 1000):
+    """Every document the database implies, drafts and articles first, then comments by id."""
+    from consult.comments.models import Comment
+    from consult.drafts.models import Article, Draft
+
+    for draft in session.scalars(select(Draft)):
+        yield draft_document(draft)
+        for version in draft.versions:
+            for article in version.articles:
+                yield article_document(article, draft)
+    infos = article_infos(session, session.scalars(select(Article.id)).all())
+    last = 0
+    while True:
+        comments = list(session.scalars(comment_query(session).where(Comment.id > last)
+                                        .order_by(Comment.id).limit(batch)))
+        if not comments:
+            return
+        for c in comments:
+            yield comment_document(c, infos.get(c.article_id))
+        last = comments[-1].id
+        session.expunge_all()
+
+
+def count_all_documents(session) -> int:
+    """How many documents a rebuild will write."""
+    from sqlalchemy import func
+
+    from consult.comments.models import Comment
+    from consult.drafts.models import Article, Draft
+
+    return sum(session.scalar(select(func.count()).select_from(model)) or 0 for model in (Draft, Article, Comment))
