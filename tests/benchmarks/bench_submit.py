@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -43,6 +44,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def quiet_config(db_url: str, index_dir: str) -> dict:
+    """Config for this process's own app: outbox rows only, no indexer thread (the bare service)."""
+    return {"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": index_dir, "SEARCH_INDEXING": "external"}
+
+
 def prepare_database(db_url: str, index_dir: str) -> int:
     """Migrate a fresh database and publish the sample draft through the services; return the draft id."""
     from flask_migrate import upgrade
@@ -52,7 +58,7 @@ def prepare_database(db_url: str, index_dir: str) -> int:
     from consult.drafts.services import import_draft, publish_draft
     from consult.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": index_dir})
+    app = create_app(quiet_config(db_url, index_dir))
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"), revision="heads")
         version = import_draft(DRAFT_FILE.read_bytes(), DRAFT_FILE.name, version_label="征求意见稿")
@@ -73,7 +79,7 @@ def count_comments(db_url: str, index_dir: str, draft_id: int) -> int:
     from consult.comments.models import Comment
     from consult.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": index_dir})
+    app = create_app(quiet_config(db_url, index_dir))
     with app.app_context():
         count = db.session.scalar(select(func.count(Comment.id)).where(Comment.draft_id == draft_id))
         db.session.remove()
@@ -90,7 +96,7 @@ def service_baseline(size: int, tmp: Path) -> float:
 
     db_url = f"sqlite:///{tmp}/baseline.db"
     draft_id = prepare_database(db_url, str(tmp / "baseline-index"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": str(tmp / "baseline-index")})
+    app = create_app(quiet_config(db_url, str(tmp / "baseline-index")))
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
         start = time.perf_counter()
@@ -124,9 +130,15 @@ class FormReader(HTMLParser):
             self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
                           "fields": {}, "checkboxes": []}
             self.forms.append(self._form)
-        if self._form is None or not a.get("name"):
+        if self._form is None:
             return
         fields = self._form["fields"]
+        if tag == "option" and self._select:
+            if "selected" in a or self._select not in fields:
+                fields[self._select] = a.get("value", "")
+            return
+        if not a.get("name"):
+            return
         name = a["name"]
         if tag == "input":
             kind = (a.get("type") or "text").lower()
@@ -144,9 +156,6 @@ class FormReader(HTMLParser):
             fields[name] = ""
         elif tag == "select":
             self._select = name
-        elif tag == "option" and self._select:
-            if "selected" in a or self._select not in fields:
-                fields[self._select] = a.get("value", "")
 
     def handle_data(self, data):
         """Text inside a textarea is its default value."""
@@ -158,6 +167,10 @@ class FormReader(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "textarea":
+            fields = self._form["fields"] if self._form is not None else {}
+            if self._textarea in fields and fields[self._textarea][:2] in ("\r\n", "\n"):
+                # HTML drops one newline right after <textarea>, as browsers do
+                fields[self._textarea] = fields[self._textarea].split("\n", 1)[1]
             self._textarea = None
         elif tag == "select":
             self._select = None
@@ -215,10 +228,7 @@ def run_client(port: int, path: str, count: int, start_at: int, latencies: list,
         barrier.abort()
         return
     form = comment_form(html)
-    fields = dict(form["fields"])
-    for name, value in form["checkboxes"]:
-        if "consent_personal" in name:
-            fields[name] = value
+    fields = dict(form["fields"])  # an anonymous comment without feedback: no box needs ticking
     action = form["action"] or path
     try:
         barrier.wait(timeout=120)
@@ -230,7 +240,13 @@ def run_client(port: int, path: str, count: int, start_at: int, latencies: list,
         status, response, text = client.request("POST", action, urlencode(data))
         latencies.append(time.perf_counter() - started)
         if status not in (302, 303) or "/comments/new" in (response.getheader("Location") or ""):
-            errors.append(f"POST {start_at + i} answered {status}: {text[:300]!r}")
+            errors.append(f"POST {start_at + i} answered {status}: {page_errors(text)}")
+
+
+def page_errors(html: str) -> str:
+    """The error messages a refused form shows (alerts and field errors), for the report."""
+    found = re.findall(r'(?:role="alert"|class="field-error")[^>]*>([^<]+)<', html)
+    return "; ".join(m.strip() for m in found if m.strip()) or html[:200]
 
 
 def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
@@ -300,7 +316,7 @@ def main(argv=None) -> int:
     parser.add_argument("--indexing", choices=("inline", "external"), default="inline",
                         help="SEARCH_INDEXING of the server (default inline, the demo setting)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-submit-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="bench-submit-", ignore_cleanup_errors=True) as tmp_name:
         tmp = Path(tmp_name)
         web = web_run(args.size, args.workers, args.clients, args.indexing, tmp)
         baseline = service_baseline(args.size, tmp)
