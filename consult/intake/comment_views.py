@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.permissions import can_edit_comment
+from consult.comments.imports import ImportRejected, import_comments_file
+from consult.comments.imports import comment_template as build_template
 from consult.comments.models import Comment, Meeting
+from consult.comments.services import CommentError, delete_comment as delete, update_comment
 from consult.extensions import db
 from consult.intake import queries
 from consult.intake.forms import EntryForm, ImportForm, options
@@ -37,8 +40,6 @@ def _back_url(comment: Comment) -> str:
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit_comment(comment_id: int):
     """Correct a recorded comment: its article, wording, reason or commenter."""
-    from consult.comments.services import CommentError, update_comment
-
     comment = load_editable_comment(comment_id)
     form = EntryForm()
     if request.method == "GET":
@@ -66,8 +67,6 @@ def edit_comment(comment_id: int):
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 def delete_comment(comment_id: int):
     """Remove a comment entered by mistake (while it may still be corrected)."""
-    from consult.comments.services import CommentError, delete_comment as delete
-
     comment = load_editable_comment(comment_id)
     back = _back_url(comment)
     try:
@@ -102,8 +101,6 @@ def _import_choices(form: ImportForm, points) -> None:
 @bp.route("/import", methods=["GET", "POST"])
 def import_comments():
     """Upload a spreadsheet of comments: every row valid and saved, or nothing saved and every error listed."""
-    from consult.comments.imports import ImportRejected, import_comments_file
-
     points = queries.contact_points_for(current_user)
     form = ImportForm()
     _import_choices(form, points)
@@ -137,8 +134,6 @@ def import_comments():
 @bp.route("/import/template.<fmt>")
 def comment_template(fmt: str):
     """Download the empty spreadsheet with the expected columns (.xlsx or .csv)."""
-    from consult.comments.imports import comment_template as build_template
-
     if fmt not in TEMPLATE_TYPES:
         abort(404)
     return Response(build_template(fmt), mimetype=TEMPLATE_TYPES[fmt], headers={

@@ -4,10 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from consult.accounts.permissions import is_staff
+from consult.comments.anchors import comment_anchor_label
 from consult.comments.models import Comment, ContactPoint, Meeting
 from consult.drafts.models import Draft
 from consult.extensions import db
-from consult.lawtext import AnchorRef, format_anchor, split_items
+from consult.lawtext import split_items
 
 MEETING_KIND_LABELS = {
     "symposium": "座谈会", "residents_meeting": "民情沟通会", "discussion": "恳谈会",
@@ -76,13 +77,7 @@ def point_comments(contact_point: ContactPoint, draft: Draft) -> list[Comment]:
 
 def anchor_label(comment: Comment) -> str:
     """How the comment's place in the text is cited: 第十二条第二款第（三）项, 总体意见 …"""
-    article = comment.article
-    if comment.anchor_kind in ("general", "title", "new_article"):
-        return format_anchor(AnchorRef(comment.anchor_kind))
-    if article is None:
-        return "（条文已不存在）"
-    return format_anchor(AnchorRef(comment.anchor_kind, article.number, article.suffix,
-                                   comment.paragraph_no, comment.item_no))
+    return comment_anchor_label(comment) or "（条文已不存在）"
 
 
 def anchor_input(comment: Comment) -> str:

@@ -5,8 +5,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.accounts.permissions import can_edit_comment, can_enter_comments
-from consult.comments.models import Comment, ContactPoint, Meeting
+from consult.accounts.permissions import can_enter_comments
+from consult.comments.models import ContactPoint, Meeting
+from consult.comments.services import CommentError, enter_comment, resolve_anchor
 from consult.drafts.models import Draft
 from consult.extensions import db
 from consult.intake import queries
@@ -147,8 +148,6 @@ def meeting_edit(meeting_id: int):
 
 def _preview(draft: Draft, anchor: str) -> dict | None:
     """What the typed anchor resolves to, for showing beside the form (None when it does not resolve)."""
-    from consult.comments.services import CommentError, resolve_anchor
-
     if not (anchor or "").strip():
         return None
     try:
@@ -169,8 +168,6 @@ def _render_entry(meeting: Meeting, form: EntryForm, status: int = 200):
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 def entry(meeting_id: int):
     """Fast, keyboard-only entry of the comments made at one meeting (saves and comes back, PRG)."""
-    from consult.comments.services import CommentError, enter_comment
-
     meeting = load_meeting(meeting_id)
     form = EntryForm()
     if form.validate_on_submit():
@@ -201,8 +198,6 @@ def entry(meeting_id: int):
 @bp.route("/resolve")
 def resolve():
     """JSON: what an anchor typed on the entry form points at, before anything is saved."""
-    from consult.comments.services import CommentError, resolve_anchor
-
     draft = db.session.get(Draft, request.args.get("draft_id", type=int) or 0)
     if draft is None or draft.current_version is None or not draft.is_published:
         return jsonify(ok=False, error=_("找不到该草案。")), 404
