@@ -2,6 +2,7 @@
 decision) as plain (label, count) series, and their server-side SVG charts (pygal, no script, no URL)."""
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 import pygal
@@ -120,6 +121,7 @@ def render_chart(draft: Draft, name: str, filters: dict | None = None) -> bytes:
         rows = rows[:TOP_ARTICLES] if name == "article" else rows
         rows = sorted(rows, key=lambda r: -r[1]) if name == "article" else rows
         rows = list(reversed(rows))  # HorizontalBar draws bottom-up; the first row should be on top
+        chart.config.margin_left = 20 + _wide_extra(label for label, _count in rows)
     if name in ("channel", "decision"):
         for label, count in rows:
             if count:
@@ -128,6 +130,12 @@ def render_chart(draft: Draft, name: str, filters: dict | None = None) -> bytes:
         chart.x_labels = [label for label, _count in rows]
         chart.add(title, [count for _label, count in rows])
     return _without_scripts(chart)
+
+
+def _wide_extra(labels, font_size: int = 14) -> int:
+    # pygal sizes labels at 0.6 em per character; Chinese characters take a full em.
+    wide = [sum(1 for ch in label[:40] if unicodedata.east_asian_width(ch) in "WF") for label in labels]
+    return int(0.45 * font_size * max(wide, default=0))
 
 
 def _without_scripts(chart) -> bytes:
