@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from consult.comments.services import enter_comment, submit_online_comment
 from consult.intake.services import create_meeting, local_today
@@ -129,6 +130,15 @@ def table_rows(data: bytes | str) -> list[tuple[str, list[str]]]:
                     cells.append("\n".join(lines))
                 rows.append((heading, cells))
     return rows
+
+
+def xlsx_rows(source) -> list[tuple]:
+    """Every row of the 意见 sheet as values (the workbook is closed again)."""
+    workbook = load_workbook(source, read_only=True)
+    try:
+        return list(workbook["意见"].iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
 def today() -> date:
