@@ -1,5 +1,106 @@
-"""`consult search` commands."""
+"""`consult search` commands: sync, rebuild, verify, worker, comments (the staff search as JSON)."""
+from __future__ import annotations
+
+import json
+import time
+
 import click
 from flask.cli import AppGroup
 
+from consult.search.filters import FILTER_KEYS, FilterError
+from consult.search.syntax import QueryError
+
 search_cli = AppGroup("search", help="search commands.")
+
+
+@search_cli.command("sync")
+def sync_command():
+    """Index whatever is still queued in the outbox (e.g. after a crash)."""
+    from consult.search.services import pending_count, sync_pending
+
+    done = sync_pending()
+    left = pending_count()
+    click.echo(f"indexed {done} queued change(s); {left} still queued")
+    if left:
+        raise SystemExit(1)
+
+
+@search_cli.command("rebuild")
+def rebuild_command():
+    """Rebuild the index from the database into a new directory and swap it in."""
+    from consult.search.services import rebuild, rebuild_total
+
+    started = time.perf_counter()
+    with click.progressbar(length=rebuild_total(), label="indexing", show_pos=True) as bar:
+        count = rebuild(progress=bar.update)
+    seconds = time.perf_counter() - started
+    click.echo(f"rebuilt: {count} documents in {seconds:.1f} s ({count / max(seconds, 1e-9):.0f}/s)")
+
+
+@search_cli.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def verify_command(as_json):
+    """Compare index and database; exit 1 on any missing, stale or orphaned document."""
+    from consult.search.services import verify
+
+    report = verify()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(f"documents {report['documents']}, indexed {report['indexed']}, "
+                   f"missing {len(report['missing'])}, stale {len(report['stale'])}, "
+                   f"orphaned {len(report['orphaned'])}, queued {report['pending']}")
+        for name in ("missing", "stale", "orphaned"):
+            for key in report[name][:20]:
+                click.echo(f"  {name}: {key}")
+    if not report["ok"]:
+        raise SystemExit(1)
+
+
+@search_cli.command("worker")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls when idle.")
+@click.option("--once", is_flag=True, help="Drain the outbox once and exit.")
+def worker_command(interval, once):
+    """Drain the outbox continuously (SEARCH_INDEXING=external deployments run one of these)."""
+    from consult.search.services import sync_pending
+
+    click.echo("search worker: draining the outbox (Ctrl-C to stop)")
+    while True:
+        try:
+            done = sync_pending()
+        except Exception as exc:  # noqa: BLE001 - the database or index may be briefly unavailable
+            click.echo(f"sync failed, retrying: {exc}", err=True)
+            done = 0
+        if once:
+            click.echo(f"indexed {done} queued change(s)")
+            return
+        if not done:
+            time.sleep(interval)
+
+
+def _filter_options(func):
+    for key in reversed(FILTER_KEYS):
+        func = click.option(f"--{key.replace('_', '-')}", key, default=None, help=f"Filter: {key}.")(func)
+    return func
+
+
+@search_cli.command("comments")
+@click.argument("query", required=False, default="")
+@click.option("--draft", "draft_id", type=int, default=None, help="Only comments on this draft.")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print {total, groups} as JSON.")
+def comments_command(query, draft_id, as_json, **filters):
+    """Search comments like the staff page: groups by article in text order."""
+    from consult.cli import fail
+    from consult.search.queries import search_comments
+
+    try:
+        results = search_comments(query, draft_id=draft_id, filters=filters, per_group=0)
+    except (QueryError, FilterError) as exc:
+        fail(exc.message)
+    if as_json:
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False))
+        return
+    click.echo(f"{results.total} comment(s)")
+    for group in results.groups:
+        click.echo(f"{group.anchor}\t{group.count}\t{' '.join(map(str, group.comment_ids))}")
