@@ -147,3 +147,34 @@ def test_group_verbs_refuse_non_staff(db, draft, entered, facilitator):
     with pytest.raises(ReviewError):
         services.confirm_group(group, actor=facilitator)
     assert not group.confirmed
+
+
+def test_find_groups_over_thousands_of_comments(db, draft):
+    """3,000 comments in one draft: exactly the planted campaigns come out as groups."""
+    rng = random.Random(11)
+    alphabet = "景区游客民宿经营者应当规定建议条例服务安全管理部门政府公布信息价格交通停车文明旅游保护资源发展"
+    version = draft.current_version
+    articles = version.articles
+    rows, planted = [], []
+    for n in range(2900):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(40, 120)))
+        rows.append(Comment(draft_id=draft.id, version_id=version.id, article_id=articles[n % 5].id,
+                            anchor_kind="article", body=text, channel="meeting", moderation_state="internal",
+                            receipt_code=f"T{n:07d}"))
+    for campaign in range(25):
+        base = "".join(rng.choice(alphabet) for _ in range(80))
+        members = []
+        for copy in range(4):
+            position = rng.randrange(80)
+            body = base[:position] + "，" + base[position:] if copy else base  # punctuation only: identical
+            members.append(Comment(draft_id=draft.id, version_id=version.id, article_id=articles[campaign % 5].id,
+                                   anchor_kind="article", body=body, channel="meeting",
+                                   moderation_state="internal", receipt_code=f"C{campaign:03d}{copy}"))
+        rows.extend(members)
+        planted.append(members)
+    db.session.add_all(rows)
+    db.session.commit()
+    groups = services.find_duplicate_groups(draft)
+    db.session.commit()
+    assert sorted(sorted(c.id for c in g.comments) for g in groups) == \
+        sorted(sorted(c.id for c in members) for members in planted)
