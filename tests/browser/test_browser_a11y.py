@@ -48,6 +48,7 @@ PUBLIC_PAGES = [
 INTAKE_PAGES = [
     ("facilitator dashboard", "facilitator", "intake.index", lambda seed: {}, ()),
     ("meeting form", "facilitator", "intake.meeting_new", lambda seed: {**_draft(seed)}, ()),
+    ("meeting edit", "facilitator", "intake.meeting_edit", _meeting, ()),
     ("fast entry", "facilitator", "intake.entry", _meeting, ()),
     ("import page", "facilitator", "intake.import_comments", lambda seed: {}, ()),
     ("comment list", "facilitator", "intake.comments", _entered, ("draft_id",)),
@@ -80,6 +81,51 @@ def test_page_has_no_serious_accessibility_violations(audit_page, live_server, s
     response = audit_page.goto(url)
     assert response is not None and response.status == 200, f"{label}: {url} answered {response and response.status}"
     assert audit_page.locator("h1").count() >= 1, f"{label} has no <h1> heading"
+    axe_audit(audit_page, label)
+
+
+def _refused_comment(pg, live_server, seed):
+    pg.goto(live_server.url("comments.new", draft_id=seed.draft_id(), anchor="12"))
+    pg.get_by_role("button", name="提交意见").click()  # an empty comment is refused
+    assert pg.locator("[role=alert]").count() >= 1
+
+
+def _unknown_receipt(pg, live_server, seed):
+    pg.goto(live_server.url("comments.receipt", code="ZZZZ-ZZZZ"))
+    assert pg.locator("[role=alert]").count() >= 1
+
+
+def _entry_with_unknown_article(pg, live_server, seed):
+    login(pg, live_server, "facilitator")
+    pg.goto(live_server.url("intake.entry", meeting_id=seed.meeting()["id"]))
+    pg.locator("[name=anchor]").fill("99")
+    pg.locator("[name=body]").fill("这一条不存在。")
+    pg.locator("[name=body]").press("Enter")
+    pg.locator("[aria-invalid=true]").first.wait_for()
+
+
+def _import_with_row_errors(pg, live_server, seed):
+    login(pg, live_server, "facilitator")
+    pg.goto(live_server.url("intake.import_comments"))
+    csv = "条款,意见\n第九十九条,不存在的条款\n12,\n".encode("utf-8")
+    pg.locator("input[type=file]").set_input_files({"name": "bad.csv", "mimeType": "text/csv", "buffer": csv})
+    pg.get_by_role("button", name="上传并检查").click()
+    pg.locator("#import-errors").wait_for()
+
+
+ERROR_STATES = [
+    ("comment form refused", _refused_comment),
+    ("receipt not found", _unknown_receipt),
+    ("fast entry with an unknown article", _entry_with_unknown_article),
+    ("import with row errors", _import_with_row_errors),
+]
+
+
+@pytest.mark.parametrize("label,reach", ERROR_STATES, ids=[e[0].replace(" ", "-") for e in ERROR_STATES])
+def test_error_states_have_no_serious_accessibility_violations(audit_page, live_server, seed, axe_audit,
+                                                               label, reach):
+    """Pages showing a refusal (messages linked to fields, error tables) pass the audit too."""
+    reach(audit_page, live_server, seed)
     axe_audit(audit_page, label)
 
 
