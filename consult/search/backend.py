@@ -138,14 +138,48 @@ class WhooshBackend(SearchBackend):
             return self._ix
 
     def searcher(self):
-        """A searcher that sees the latest commit (refreshed, not reopened)."""
+        """A searcher that sees the latest commit, reopening only the segments that changed.
+
+        (Whoosh's own `Searcher.refresh()` reuses segment readers whose deletions changed and even keeps
+        merged-away segments, so updated documents would show twice; this reuses a segment reader only
+        when its segment id and deletion count are unchanged.)
+        """
         with self._lock:
             ix = self.index()
             if self._searcher is None:
                 self._searcher = ix.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
+            elif ix.latest_generation() != self._searcher.reader().generation():
+                self._searcher = self._reopen(ix, self._searcher)
             return self._searcher
+
+    @staticmethod
+    def _reopen(ix, old_searcher):
+        from whoosh.index import TOC
+        from whoosh.reading import MultiReader, SegmentReader
+        from whoosh.searching import Searcher
+
+        try:
+            toc = TOC.read(ix.storage, ix.indexname)
+            old = {}
+            for reader, _ in old_searcher.reader().leaf_readers():
+                segment = reader.segment()
+                if segment is not None:
+                    old[(segment.segment_id(), segment.deleted_count())] = reader
+            readers = []
+            for segment in toc.segments:
+                key = (segment.segment_id(), segment.deleted_count())
+                readers.append(old.pop(key) if key in old else
+                               SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation))
+            for reader in old.values():
+                reader.close()
+            if not readers:
+                return ix.searcher()
+            reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+            if len(readers) == 1:
+                reader._gen = toc.generation
+            return Searcher(reader, fromindex=ix)
+        except Exception:  # noqa: BLE001 - fall back to a plain reopen
+            return ix.searcher()
 
     # ---- writing -------------------------------------------------------------------------------------
     @contextmanager
