@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from consult.comments.models import CHANNELS, DECISIONS
@@ -16,26 +16,32 @@ FILTER_FIELDS = ("contact_point", "district", "channel", "category", "decision",
 class ExportForm(FlaskForm):
     """Which export, for which comments (the shared filter keys), with which options."""
 
-    kind = RadioField(_l("导出内容"), choices=[("summary", _l("意见汇总（Word）")), ("feedback", _l("意见反馈函（Word）")),
-                                           ("sheet", _l("意见清单（表格）"))], default="summary")
+    kind = RadioField(_l("导出内容"), default="summary", choices=[
+        SelectChoice("summary", _l("意见汇总（Word）")), SelectChoice("feedback", _l("意见反馈函（Word）")),
+        SelectChoice("sheet", _l("意见清单（表格）"))])
     query = StringField(_l("检索词"), validators=[Optional(), Length(max=200)])
     contact_point = StringField(_l("联系点编码"), validators=[Optional(), Length(max=40)])
     district = StringField(_l("区县"), validators=[Optional(), Length(max=100)])
-    channel = SelectField(_l("渠道"), choices=[("", _l("全部"))] + [(c, CHANNEL_LABELS[c]) for c in CHANNELS],
+    channel = SelectField(_l("渠道"), choices=[SelectChoice("", _l("全部"))]
+                          + [SelectChoice(c, CHANNEL_LABELS[c]) for c in CHANNELS],
                           default="")
     category = StringField(_l("提出人类别"), validators=[Optional(), Length(max=30)])
-    decision = SelectField(_l("采纳情况"), default="", choices=[("", _l("全部")), (UNDECIDED, _l("未处理"))]
-                           + [(d, DECISION_LABELS[d]) for d in DECISIONS])
+    decision = SelectField(_l("采纳情况"), default="",
+                           choices=[SelectChoice("", _l("全部")), SelectChoice(UNDECIDED, _l("未处理"))]
+                           + [SelectChoice(d, DECISION_LABELS[d]) for d in DECISIONS])
     tag = StringField(_l("标签"), validators=[Optional(), Length(max=50)])
     date_from = DateField(_l("开始日期"), validators=[Optional()])
     date_to = DateField(_l("结束日期"), validators=[Optional()])
     with_text = BooleanField(_l("附条文原文"))
     with_names = BooleanField(_l("显示提出人真实姓名"))
     with_contacts = BooleanField(_l("包含联系方式"))
-    sheet_format = RadioField(_l("表格格式"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], default="xlsx")
+    sheet_format = RadioField(_l("表格格式"), default="xlsx",
+                              choices=[SelectChoice("xlsx", "Excel (.xlsx)"), SelectChoice("csv", "CSV")])
     feedback_target = RadioField(_l("反馈对象"), default="contact_point", choices=[
-        ("contact_point", _l("一个联系点（填写上方联系点编码）")), ("all_contact_points", _l("全部联系点（压缩包）")),
-        ("receipt_code", _l("一位提出人（填写回执编号）")), ("all_commenters", _l("全部希望反馈的提出人（压缩包）"))])
+        SelectChoice("contact_point", _l("一个联系点（填写上方联系点编码）")),
+        SelectChoice("all_contact_points", _l("全部联系点（压缩包）")),
+        SelectChoice("receipt_code", _l("一位提出人（填写回执编号）")),
+        SelectChoice("all_commenters", _l("全部希望反馈的提出人（压缩包）"))])
     receipt_code = StringField(_l("回执编号"), validators=[Optional(), Length(max=20)])
 
     def export_params(self) -> dict:

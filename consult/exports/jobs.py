@@ -46,6 +46,15 @@ def wait_for(job_id: int, timeout: float = 60.0) -> bool:
     return not thread.is_alive()
 
 
+def wait_all(timeout: float = 60.0) -> bool:
+    """Wait for every export thread of this process (tests, shutdown); True when all have finished."""
+    with _lock:
+        threads = list(_threads.values())
+    for thread in threads:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in threads)
+
+
 def _run_in_app(app, job_id: int) -> None:
     with app.app_context():
         try:
