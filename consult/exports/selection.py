@@ -99,7 +99,10 @@ def select_comments(draft, filters: Mapping | None = None, query: str = "", opti
         except ImportError:
             raise ExportError("全文检索暂不可用，请去掉检索词后再导出。", "query") from None
         search_filters = {k: v.isoformat() if isinstance(v, date) else v for k, v in clean.items()}
-        ids = set(matching_comment_ids(query, draft_id=draft.id, filters=search_filters))
+        try:
+            ids = set(matching_comment_ids(query, draft_id=draft.id, filters=search_filters))
+        except ValueError as exc:  # the search's QueryError / FilterError carry a user-facing message
+            raise ExportError(getattr(exc, "message", str(exc)), "query") from None
     return Selection(draft=draft, version=version, filters=clean, query=query, ids=ids,
                      options=options or ExportOptions(), extra=list(extra or ()))
 

@@ -214,3 +214,44 @@ def test_libreoffice_converts_the_summary_to_pdf(scenario, tmp_path):
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert pdf.exists() and pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def visible(scenario) -> dict[int, object]:
+    """The scenario's comments an export covers by default (published or recorded internally)."""
+    return {c.id: c for c in scenario.comments.values() if c.moderation_state in ("published", "internal")}
+
+
+@pytest.mark.parametrize("query", ["景区", "旅游", "施行", "民宿 OR 导游"])
+def test_query_export_contains_exactly_the_search_results(scenario, query):
+    from consult.search.queries import matching_comment_ids
+
+    expected = set(matching_comment_ids(query, draft_id=scenario.draft.id)) & set(visible(scenario))
+    assert expected and expected != set(visible(scenario))  # the query selects something, not everything
+    by_id = visible(scenario)
+    folded = set(scenario.duplicates[1:]) if len(expected & set(scenario.duplicates)) > 1 else set()
+    rows = body_cells(build(scenario.draft, None, query))
+    got = sorted(first_line(cells[2]) for _h, cells in rows)
+    want = sorted(by_id[i].body.replace("13800001111", "138****1111") for i in expected - folded)
+    assert got == want
+
+
+@pytest.mark.parametrize("query, filters", [("建议", {}), ("民宿", {"contact_point": "QJ-A-01"}),
+                                            ("意见", {"moderation_state": "pending"})])
+def test_query_sheet_has_exactly_the_search_results_with_filters(scenario, query, filters):
+    from consult.exports.services import export_sheet
+    from consult.search.queries import matching_comment_ids
+
+    from .conftest import xlsx_rows
+
+    expected = set(matching_comment_ids(query, draft_id=scenario.draft.id, filters=filters))
+    if "moderation_state" not in filters:
+        expected &= set(visible(scenario))
+    assert expected
+    out = io.BytesIO()
+    export_sheet(scenario.draft, out, filters=filters, query=query)
+    assert {row[0] for row in xlsx_rows(io.BytesIO(out.getvalue()))[1:]} == expected
+
+
+def test_bad_query_syntax_is_a_clear_error(scenario):
+    with pytest.raises(ExportError, match="引号"):
+        select_comments(scenario.draft, None, '"民宿')
