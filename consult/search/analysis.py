@@ -18,6 +18,7 @@ from whoosh.analysis import Token, Tokenizer
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 RUN_RE = re.compile(f"([{_CJK}]+)|([0-9a-z\u00c0-\u024f]+)")
 CJK_RE = re.compile(f"[{_CJK}]")
+CJK_GAP_RE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 
 _converter = None
 
@@ -148,7 +149,7 @@ def query_pieces(term: str) -> list[tuple[str, bool]]:
     dropped (the text has a bigram there instead); a one-character final run becomes a prefix token.
     A run followed by a Latin word ends in the text too, so its unigram stays.
     """
-    normalized = normalize(term)
+    normalized = CJK_GAP_RE.sub("", normalize(term))  # "民宿 价格" means 民宿价格 in Chinese text
     matches = list(RUN_RE.finditer(normalized))
     pieces: list[tuple[str, bool]] = []
     for index, match in enumerate(matches):

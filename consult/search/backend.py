@@ -292,8 +292,10 @@ class WhooshBackend(SearchBackend):
         """(total, [(order, [comment ids ascending])]) in text order, from columns (no scoring)."""
         searcher = self.searcher()
         q = self._combine(Q.Term("kind", "comment"), node, filters)
-        docnums = searcher.docs_for_query(q)
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return 0, []
+        docnums = searcher.docs_for_query(q)
         order_col = reader.column_reader("order")
         eid_col = reader.column_reader("eid")
         groups: dict[int, list[int]] = defaultdict(list)

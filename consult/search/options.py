@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from consult.comments.models import CHANNELS, COMMENTER_CATEGORIES, DECISIONS, MODERATION_STATES, ContactPoint, Tag
 from consult.drafts.models import Draft
@@ -27,7 +27,7 @@ def filter_choices(session, draft: Draft | None) -> dict[str, list[tuple[str, st
         "contact_point": anyc + [(cp.code, f"{cp.code} {cp.name}") for cp in
                                  session.scalars(select(ContactPoint).order_by(ContactPoint.code))],
         "district": anyc + [(d, d) for d in session.scalars(
-            select(distinct(ContactPoint.district)).where(ContactPoint.district != "").order_by(ContactPoint.district))],
+            select(ContactPoint.district).where(ContactPoint.district != "").distinct().order_by(ContactPoint.district))],
         "version_id": anyc, "division_id": anyc, "article_id": anyc, "tag": anyc,
     }
     if draft is not None:
