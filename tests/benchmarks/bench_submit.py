@@ -4,7 +4,8 @@ Usage: python tests/benchmarks/bench_submit.py [--size N] [--workers W] [--clien
 
 Starts the app under gunicorn with W workers on a temporary SQLite database (migrated, with a published
 draft made through the services), then C client threads fetch the comment form (CSRF token and session
-cookie, like a browser) and POST N comments in total to it. Reports comments/s, p50/p95 latency and checks
+cookie, like a browser) and POST N comments in total to it (latency = the POST and its 303 answer; the
+receipt page it redirects to is not fetched). Reports comments/s, p50/p95 latency and checks
 that the number of comments stored equals the number sent (exit status 1 if not). The baseline, measured
 in the same run: the same N inserts straight through `submit_online_comment` in one process with one
 commit per comment, i.e. what the web stack costs over the bare service.
@@ -324,14 +325,15 @@ def main(argv=None) -> int:
           f"indexing={args.indexing}: {web['rate']:.1f} comments/s over {web['elapsed']:.2f} s, "
           f"p50 {web['p50_ms']:.1f} ms, p95 {web['p95_ms']:.1f} ms")
     print(f"service baseline (one process, one commit per comment): {baseline:.1f} comments/s")
-    print(f"stored {web['stored']} of {web['sent']} sent")
+    print(f"stored {web['stored']} of {web['sent']} sent; machine load average {os.getloadavg()[0]:.1f}")
     for error in web["errors"][:5]:
         print(f"error: {error}")
     print(json.dumps({"name": "submit", "size": args.size, "unit": "comments/s", "ours": round(web["rate"], 1),
                       "baseline": round(baseline, 1), "ratio": round(web["rate"] / baseline, 3),
                       "stored": web["stored"], "sent": web["sent"], "p50_ms": round(web["p50_ms"], 1),
                       "p95_ms": round(web["p95_ms"], 1), "workers": args.workers, "clients": args.clients,
-                      "indexing": args.indexing, "errors": len(web["errors"])}, ensure_ascii=False))
+                      "indexing": args.indexing, "errors": len(web["errors"]),
+                      "loadavg": round(os.getloadavg()[0], 1)}, ensure_ascii=False))
     if web["errors"] or web["stored"] != web["sent"] or web["sent"] != args.size:
         print(f"FAILED: {len(web['errors'])} errors, stored {web['stored']}, sent {web['sent']}, "
               f"asked {args.size}", file=sys.stderr)

@@ -10,8 +10,8 @@ def login(pg, live_server, username: str, password: str = DEMO_PASSWORD) -> None
     pg.goto(live_server.url("accounts.login"))
     pg.fill("#username", username)
     pg.fill("#password", password)
-    pg.locator("main form button[type=submit]").click()
-    pg.wait_for_load_state()
+    with pg.expect_navigation():
+        pg.locator("main form button[type=submit]").click()
     assert "/accounts/login" not in pg.url, f"login as {username} failed: {pg.inner_text('main')[:300]}"
 
 

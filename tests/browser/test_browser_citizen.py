@@ -67,13 +67,13 @@ def test_staff_publish_one_comment_and_reject_another(page, live_server, seed):
 
     login(page, live_server, "staff")
     page.goto(live_server.url("review.moderation"))
-    page.locator(f"#c-{published['id']}").get_by_role("button", name="发布", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#c-{published['id']}").get_by_role("button", name="发布", exact=True).click()
     assert page.locator(f"#c-{published['id']}").count() == 0, "a published comment must leave the queue"
     rejected_item = page.locator(f"#c-{rejected['id']}")
     rejected_item.get_by_label("驳回理由").fill(reason)
-    rejected_item.get_by_role("button", name="驳回", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        rejected_item.get_by_role("button", name="驳回", exact=True).click()
     assert page.locator(f"#c-{rejected['id']}").count() == 0, "a rejected comment must leave the queue"
     assert no_csp_errors(page) == []
 
