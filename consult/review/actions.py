@@ -12,7 +12,8 @@ from consult.comments.models import DuplicateGroup
 from consult.extensions import db
 from consult.review import duplicates as dup
 from consult.review import queries, services
-from consult.review.forms import AssignForm, BulkForm, DecisionForm, NoteForm, RejectForm, TagsForm, first_error
+from consult.review.forms import (
+    AssignForm, BulkForm, DecisionForm, NoteForm, RejectForm, TagsForm, first_error)
 from consult.review.services import ReviewError
 from consult.review.views import bp, comment_or_404, load_draft, require
 
@@ -116,7 +117,8 @@ def assign(comment_id: int):
     """Assign the comment to a staff member, or to nobody."""
     comment = _comment_for(can_decide, comment_id)
     form = AssignForm()
-    return _run(form, lambda: services.assign_comment(comment, _assignee(form.assignee.data), actor=current_user),
+    return _run(form, lambda: services.assign_comment(comment, _assignee(form.assignee.data),
+                                                      actor=current_user),
                 _("分配已保存。"), comment)
 
 
@@ -142,7 +144,7 @@ def split(comment_id: int):
 @bp.route("/drafts/<int:draft_id>/bulk", methods=["POST"])
 @require(can_decide)
 def bulk(draft_id: int):
-    """Apply one action (tag, decide, assign, lock/unlock) to the selected comments of a draft, all or none."""
+    """Apply one action (tag, decide, assign, lock/unlock) to the selected comments, all or none."""
     draft = load_draft(draft_id)
     form = BulkForm()
     comments = queries.comments_in_draft(draft, request.form.getlist("comment_ids"))
@@ -208,6 +210,7 @@ def group_decide(group_id: int):
     """Decide once for every comment of a confirmed group."""
     group = _group_or_404(group_id)
     form = DecisionForm()
-    return _run(form, lambda: dup.decide_group(group, form.decision.data, form.reason.data, actor=current_user),
+    return _run(form, lambda: dup.decide_group(group, form.decision.data, form.reason.data,
+                                               actor=current_user),
                 _("已对 {n} 条意见统一作出处理。"),
                 default=url_for("review.duplicates", draft_id=group.draft_id) + f"#g-{group.id}")

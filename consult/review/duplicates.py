@@ -85,7 +85,8 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def detect_groups(items: Iterable[tuple[int, Hashable, str]], threshold: float = THRESHOLD) -> list[list[int]]:
+def detect_groups(items: Iterable[tuple[int, Hashable, str]],
+                  threshold: float = THRESHOLD) -> list[list[int]]:
     """Group ids of near-identical texts: `items` are (id, partition key, text); returns sorted id lists."""
     by_text: dict[tuple, list[int]] = defaultdict(list)
     items = list(items)
@@ -131,11 +132,12 @@ def _split_out_ids(comment_ids: set[int]) -> set[int]:
 def _set_group(ids: list[int], group_id: int | None) -> None:
     for start in range(0, len(ids), 500):
         db.session.execute(update(Comment).where(Comment.id.in_(ids[start:start + 500]))
-                           .values(duplicate_group_id=group_id), execution_options={"synchronize_session": False})
+                           .values(duplicate_group_id=group_id),
+                           execution_options={"synchronize_session": False})
 
 
 def find_duplicate_groups(draft, *, actor=None, threshold: float = THRESHOLD) -> list[DuplicateGroup]:
-    """Recompute the unconfirmed groups of a draft (confirmed ones are kept); returns every group, largest first."""
+    """Recompute a draft's unconfirmed groups (confirmed ones stay); returns every group, largest first."""
     rows = db.session.execute(select(
         Comment.id, Comment.article_id, Comment.anchor_kind, Comment.body, Comment.duplicate_group_id,
         DuplicateGroup.confirmed).outerjoin(DuplicateGroup, Comment.duplicate_group_id == DuplicateGroup.id)

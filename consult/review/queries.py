@@ -77,7 +77,8 @@ def filter_conditions(draft_id: int, filters: dict | None) -> list:
     if "date_from" in filters:
         start = filters["date_from"]
         conds.append(or_(Comment.submitted_on >= start, and_(
-            Comment.submitted_on.is_(None), Comment.created_at >= datetime.combine(start, datetime.min.time()))))
+            Comment.submitted_on.is_(None),
+            Comment.created_at >= datetime.combine(start, datetime.min.time()))))
     if "date_to" in filters:
         end = filters["date_to"]
         conds.append(or_(Comment.submitted_on <= end, and_(
@@ -114,7 +115,7 @@ def drafts_with_progress() -> list[tuple[Draft, dict]]:
 
 
 def anchor_counts(draft: Draft, filters: dict | None = None) -> dict:
-    """Comment counts per article id, plus the non-article anchors under their kind (general/title/new_article)."""
+    """Comment counts per article id, plus non-article anchors by kind (general/title/new_article)."""
     rows = db.session.execute(select(Comment.article_id, Comment.anchor_kind, func.count(Comment.id))
                               .where(*filter_conditions(draft.id, filters))
                               .group_by(Comment.article_id, Comment.anchor_kind))
@@ -160,7 +161,9 @@ def moderation_queue(draft_id: int | None = None, limit: int = 200) -> list[Comm
 def pending_comments(ids) -> list[Comment]:
     """Comments among `ids`, in id order (for bulk moderation)."""
     ids = [int(i) for i in ids if str(i).isdigit()]
-    return list(db.session.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id))) if ids else []
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id)))
 
 
 def staff_users() -> list[User]:

@@ -68,7 +68,8 @@ def _clean_moderation_reason(reason: str | None) -> str:
     return reason
 
 
-def _clean_decision(comment: Comment, decision: str | None, reason: str | None, actor) -> tuple[str | None, str]:
+def _clean_decision(comment: Comment, decision: str | None, reason: str | None,
+                    actor) -> tuple[str | None, str]:
     _require(can_decide, actor, comment)
     decision = (decision or "").strip() or None
     reason = (reason or "").strip()
@@ -84,7 +85,7 @@ def _clean_decision(comment: Comment, decision: str | None, reason: str | None, 
 
 
 def clean_tag_names(names) -> list[str]:
-    """Trimmed, de-duplicated tag names from a list or a comma-separated string; refuses names over 50 chars."""
+    """Trimmed, de-duplicated tag names from a list or a comma-separated string; refuses names > 50 chars."""
     if isinstance(names, str):
         names = re.split(r"[,，、;；\n]", names)
     cleaned: list[str] = []

@@ -98,8 +98,8 @@ def _by_decision(draft, filters):
 
 
 _STYLE = Style(background="#ffffff", plot_background="#ffffff", foreground="#1f2328",
-               foreground_strong="#1f2328", foreground_subtle="#57606a", colors=("#a4161a", "#0b5cad", "#1a7f37",
-                                                                                 "#9a6700", "#57606a"),
+               foreground_strong="#1f2328", foreground_subtle="#57606a",
+               colors=("#a4161a", "#0b5cad", "#1a7f37", "#9a6700", "#57606a"),
                font_family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
                label_font_size=14, major_label_font_size=14, title_font_size=18, value_font_size=14)
 

@@ -8,7 +8,7 @@ from consult.review.labels import ANCHOR_LABELS
 
 
 def article_structure(article, comments) -> list[dict]:
-    """Paragraphs in order, each {no, label, lead, count, items: [{no, text, count}]}, counts from `comments`."""
+    """Paragraphs in order, each {no, label, lead, count, items: [{no, text, count}]}."""
     per_paragraph: Counter = Counter()
     per_item: Counter = Counter()
     for comment in comments:
@@ -19,7 +19,8 @@ def article_structure(article, comments) -> list[dict]:
     layout = []
     for p_no, paragraph in enumerate(article.paragraphs or [], start=1):
         lead, items = split_items(paragraph)
-        layout.append({"no": p_no, "label": f"第{int_to_cn(p_no)}款", "lead": lead, "count": per_paragraph[p_no],
+        layout.append({"no": p_no, "label": f"第{int_to_cn(p_no)}款", "lead": lead,
+                       "count": per_paragraph[p_no],
                        "items": [{"no": i_no, "text": text, "count": per_item[(p_no, i_no)]}
                                  for i_no, text in enumerate(items, start=1)]})
     return layout

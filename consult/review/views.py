@@ -110,7 +110,8 @@ def article(draft_id: int, key: str):
         structure=article_structure(art, comments) if art is not None else [],
         previous=articles[position - 1] if position > 0 else None,
         following=articles[position + 1] if 0 <= position < len(articles) - 1 else None,
-        filters=filters, args=_filter_args(filters), staff=queries.staff_users(), tags=queries.draft_tags(draft))
+        filters=filters, args=_filter_args(filters), staff=queries.staff_users(),
+        tags=queries.draft_tags(draft))
 
 
 @bp.route("/moderation")

@@ -138,7 +138,8 @@ def test_decide_group_once_for_all(db, draft, entered, staff):
     assert services.decide_group(group, "partly_adopted", "部分意见已吸收", actor=staff) == 3
     db.session.commit()
     assert all(c.decision == "partly_adopted" and c.decision_reason == "部分意见已吸收" for c in same)
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "duplicates.decide")) == 1
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "duplicates.decide")) == 1
 
 
 def test_group_verbs_refuse_non_staff(db, draft, entered, facilitator):
@@ -167,7 +168,8 @@ def test_find_groups_over_thousands_of_comments(db, draft):
         for copy in range(4):
             position = rng.randrange(80)
             body = base[:position] + "，" + base[position:] if copy else base  # punctuation only: identical
-            members.append(Comment(draft_id=draft.id, version_id=version.id, article_id=articles[campaign % 5].id,
+            members.append(Comment(draft_id=draft.id, version_id=version.id,
+                                   article_id=articles[campaign % 5].id,
                                    anchor_kind="article", body=body, channel="meeting",
                                    moderation_state="internal", receipt_code=f"C{campaign:03d}{copy}"))
         rows.extend(members)

@@ -21,7 +21,8 @@ def world(db, draft, online, entered, staff):
     group = services.find_duplicate_groups(draft)[0]
     services.confirm_group(group, actor=staff)
     db.session.commit()
-    return {"draft": draft.id, "pending": pending.id, "comment": first.id, "member": second.id, "group": group.id,
+    return {"draft": draft.id, "pending": pending.id, "comment": first.id, "member": second.id,
+            "group": group.id,
             "staff": staff.id}
 
 

@@ -1,4 +1,4 @@
-"""Workbench services: moderation, decisions, tags, notes, assignment, locks, bulk — and bad input changes nothing."""
+"""Workbench services: moderation, decisions, tags, notes, assignment, locks, bulk; bad input is refused."""
 from __future__ import annotations
 
 import pytest
@@ -32,7 +32,7 @@ def test_publish_pending_online_comment(db, online, staff):
     comment = online()
     queued = outbox_count(comment.id)
     services.publish_comment(comment, actor=staff)
-    assert outbox_count(comment.id) == queued + 1  # in the same transaction (the indexer may drain it on commit)
+    assert outbox_count(comment.id) == queued + 1  # same transaction (the indexer may drain it on commit)
     db.session.commit()
     assert comment.moderation_state == "published"
     assert audit_actions(comment.id)[-1] == "comment.publish"
@@ -268,4 +268,5 @@ def test_bulk_moderation(db, online, entered, staff):
     assert all(c.moderation_state == "published" for c in pending)
     services.bulk_apply(pending, "reject", actor=staff, reason="违规")
     db.session.commit()
-    assert db.session.scalar(select(func.count(Comment.id)).where(Comment.moderation_state == "rejected")) == 2
+    assert db.session.scalar(select(func.count(Comment.id)).where(
+        Comment.moderation_state == "rejected")) == 2

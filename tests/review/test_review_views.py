@@ -30,7 +30,8 @@ def page(client, url):
 def row(doc, key):
     """(count, heat-bar width) of an article row of the overview."""
     tr = doc.get_element_by_id(f"a-{key}")
-    return int(tr.xpath(".//td[@class='num']")[0].text_content()), int(tr.xpath(".//rect[@class='heatbar-fill']")[0].get("width"))
+    count = tr.xpath(".//td[@class='num']")[0].text_content()
+    return int(count), int(tr.xpath(".//rect[@class='heatbar-fill']")[0].get("width"))
 
 
 def test_overview_counts_and_heat_bar(client, db, draft, entered, online, other_point, staff, signed_in):
@@ -53,7 +54,8 @@ def test_overview_counts_and_heat_bar(client, db, draft, entered, online, other_
 
     filtered = page(client, f"/review/drafts/{draft.id}?district=西山区")
     assert row(filtered, "3") == (1, 100) and row(filtered, "4") == (0, 0)
-    by_date = page(client, f"/review/drafts/{draft.id}?date_from=2026-11-19&date_to=2026-11-30&channel=meeting")
+    by_date = page(client, f"/review/drafts/{draft.id}"
+                           "?date_from=2026-11-19&date_to=2026-11-30&channel=meeting")
     assert row(by_date, "3") == (1, 100) and row(by_date, "4") == (0, 0)
 
 
@@ -87,7 +89,8 @@ def test_article_view_shows_text_anchors_and_controls(client, draft, entered, on
     assert doc.get_element_by_id("p1-i2").text_content().startswith("（二）遵守景区秩序")
     assert "游客违反前款规定的" in doc.get_element_by_id("p2").text_content()
     ids = [a.get("id") for a in doc.xpath("//article[contains(@class, 'review-comment')]")]
-    assert ids == [f"c-{whole.id}", f"c-{item.id}", f"c-{para.id}"]  # article-level first, then by paragraph/item
+    # article-level comments first, then by paragraph and item
+    assert ids == [f"c-{whole.id}", f"c-{item.id}", f"c-{para.id}"]
     assert f"c-{elsewhere.id}" not in ids
     assert "第三条第一款第（二）项" in doc.get_element_by_id(f"c-{item.id}-h").text_content()
     assert "第三条第二款" in doc.get_element_by_id(f"c-{para.id}-h").text_content()
@@ -96,7 +99,8 @@ def test_article_view_shows_text_anchors_and_controls(client, draft, entered, on
     for endpoint in ("decision", "tags", "note", "assign", "lock"):
         assert doc.xpath(f"//form[@action='/review/comments/{item.id}/{endpoint}']")
     assert doc.xpath(f"//form[@action='/review/comments/{whole.id}/publish']")
-    assert not doc.xpath(f"//form[@action='/review/comments/{item.id}/publish']")  # meeting comments: no moderation
+    # meeting comments are not moderated
+    assert not doc.xpath(f"//form[@action='/review/comments/{item.id}/publish']")
     general = page(client, f"/review/drafts/{draft.id}/articles/general")
     assert "没有意见" in general.text_content()
 
@@ -140,7 +144,8 @@ def test_bulk_actions_all_or_nothing(client, db, draft, entered, online, signed_
     other_draft_comment_id = 10_000  # unknown ids are ignored, never touched
     ids = [str(c.id) for c in comments] + [str(other_draft_comment_id)]
     response = client.post(f"/review/drafts/{draft.id}/bulk", follow_redirects=True,
-                           data={"action": "decide", "decision": "not_adopted", "reason": "", "comment_ids": ids})
+                           data={"action": "decide", "decision": "not_adopted", "reason": "",
+                                 "comment_ids": ids})
     assert "必须说明理由" in response.data.decode()
     db.session.expire_all()
     assert all(db.session.get(Comment, c.id).decision is None for c in comments)
@@ -166,7 +171,8 @@ def test_moderation_changes_the_public_article_page(client, db, draft, online, a
     assert "请公布景区实时客流量" not in public and "这里是一条广告内容" not in public
     auth.login(staff)
     queue = page(client, "/review/moderation")
-    assert {a.get("id") for a in queue.xpath("//article[contains(@class, 'review-comment')]")} == {f"c-{shown.id}", f"c-{hidden.id}"}
+    queued = {a.get("id") for a in queue.xpath("//article[contains(@class, 'review-comment')]")}
+    assert queued == {f"c-{shown.id}", f"c-{hidden.id}"}
     assert client.post(f"/review/comments/{shown.id}/publish").status_code == 302
     response = client.post(f"/review/comments/{hidden.id}/reject", data={"reason": ""}, follow_redirects=True)
     assert "驳回意见必须填写理由" in response.data.decode()
@@ -182,7 +188,8 @@ def test_moderation_changes_the_public_article_page(client, db, draft, online, a
 def test_bulk_moderation_view(client, db, draft, online, signed_in):
     comments = [online(body=f"网上意见{i}") for i in range(3)]
     ids = [str(c.id) for c in comments]
-    response = client.post("/review/moderation/bulk", data={"action": "reject", "reason": "", "comment_ids": ids},
+    response = client.post("/review/moderation/bulk",
+                           data={"action": "reject", "reason": "", "comment_ids": ids},
                            follow_redirects=True)
     assert "驳回意见必须填写理由" in response.data.decode()
     client.post("/review/moderation/bulk", data={"action": "publish", "comment_ids": ids[:2]})
@@ -219,7 +226,8 @@ def test_stats_page_svg_and_table(client, db, draft, entered, other_point, signe
     images = [img.get("src") for img in doc.xpath("//section[@class='chart']//img")]
     assert len(images) == 7 and all(src.endswith(".svg") for src in images)
     assert all(img.get("alt") for img in doc.xpath("//section[@class='chart']//img"))
-    tables = {section.get("id"): [(tr[0].text_content(), tr[1].text_content()) for tr in section.xpath(".//tbody/tr")]
+    tables = {section.get("id"): [(tr[0].text_content(), tr[1].text_content())
+                                  for tr in section.xpath(".//tbody/tr")]
               for section in doc.xpath("//section[@class='chart']")}
     assert tables["chart-time"] == [("2026-11-18", "1"), ("2026-11-19", "2")]
     assert tables["chart-article"] == [("第三条", "1"), ("第四条", "2")]
