@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -82,9 +83,13 @@ def article_infos(session, article_ids) -> dict[int, ArticleInfo]:
     return infos
 
 
+FP_FIELDS = ("key", "kind", "eid", "draft", "version", "article", "artno", "division", "point", "district",
+             "channel", "category", "state", "decision", "tags", "date", "order", "public", "body")
+
+
 def _fingerprint(doc: dict) -> str:
-    payload = repr(sorted((k, v) for k, v in doc.items() if k != "fp"))
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    payload = repr(tuple(doc.get(k) for k in FP_FIELDS))
+    return hashlib.md5(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def _finish(doc: dict) -> dict:
@@ -94,29 +99,37 @@ def _finish(doc: dict) -> dict:
 
 def comment_document(comment, info: ArticleInfo | None) -> dict:
     """The index document of a comment (no personal data: no name, no contact)."""
-    day = comment.submitted_on or (comment.created_at.date() if comment.created_at else None)
     point = comment.contact_point
+    return comment_fields(
+        comment.id, comment.draft_id, comment.version_id, comment.article_id, comment.anchor_kind, comment.body,
+        comment.reason, comment.proposed_text, comment.channel, comment.commenter_category,
+        comment.moderation_state, comment.decision, comment.submitted_on, comment.created_at,
+        point.code if point else None, point.district if point else None, [t.name for t in comment.tags], info)
+
+
+def comment_fields(comment_id, draft_id, version_id, article_id, anchor_kind, body, reason, proposed_text, channel,
+                   category, state, decision, submitted_on, created_at, point_code, district, tag_names,
+                   info: ArticleInfo | None) -> dict:
+    """The index document of a comment from plain values (shared by the ORM and the bulk rebuild path)."""
+    day = submitted_on or (created_at.date() if created_at else None)
+    if isinstance(day, str):  # raw SQLite rows in the bulk path
+        day = date.fromisoformat(day[:10])
+    kind = anchor_kind if anchor_kind in ("general", "title", "new_article") else (
+        "article" if info is not None else "general")
     return _finish({
-        "key": f"comment:{comment.id}", "kind": "comment", "eid": comment.id,
-        "draft": str(comment.draft_id), "version": str(comment.version_id),
-        "article": str(comment.article_id or ""), "artno": info.number_key if info else "",
+        "key": f"comment:{comment_id}", "kind": "comment", "eid": comment_id,
+        "draft": str(draft_id), "version": str(version_id),
+        "article": str(article_id or ""), "artno": info.number_key if info else "",
         "division": info.division_ids if info else "",
-        "point": point.code if point else "", "district": point.district if point else "",
-        "channel": comment.channel or "", "category": comment.commenter_category or "",
-        "state": comment.moderation_state or "", "decision": comment.decision or "none",
-        "tags": ",".join(sorted(t.name for t in comment.tags)),
+        "point": point_code or "", "district": district or "",
+        "channel": channel or "", "category": category or "",
+        "state": state or "", "decision": decision or "none",
+        "tags": ",".join(sorted(tag_names)),
         "date": int(day.strftime("%Y%m%d")) if day else 0,
-        "order": order_key(comment.version_id, _group_kind(comment, info), info.position if info else 0),
-        "public": "1" if comment.moderation_state == "published" else "0",
-        "body": "\n".join(part for part in (comment.body, comment.reason, comment.proposed_text) if part),
+        "order": order_key(version_id, kind, info.position if info else 0),
+        "public": "1" if state == "published" else "0",
+        "body": "\n".join(part for part in (body, reason, proposed_text) if part),
     })
-
-
-def _group_kind(comment, info: ArticleInfo | None) -> str:
-    """general/title/new_article keep their group; an anchor whose article is gone counts as general."""
-    if comment.anchor_kind in ("general", "title", "new_article"):
-        return comment.anchor_kind
-    return "article" if info is not None else "general"
 
 
 def article_document(article, draft) -> dict:
@@ -181,16 +194,31 @@ def iter_all_documents(session, batch: int = 1000):
             for article in version.articles:
                 yield article_document(article, draft)
     infos = article_infos(session, session.scalars(select(Article.id)).all())
+    yield from _bulk_comment_documents(session, infos, batch)
+
+
+def _bulk_comment_documents(session, infos: dict, batch: int):
+    """Comment documents straight from SQL rows (no ORM objects): the rebuild's hot path."""
+    from consult.comments.models import Comment, ContactPoint, Tag, comment_tags
+
+    columns = (Comment.id, Comment.draft_id, Comment.version_id, Comment.article_id, Comment.anchor_kind,
+               Comment.body, Comment.reason, Comment.proposed_text, Comment.channel, Comment.commenter_category,
+               Comment.moderation_state, Comment.decision, Comment.submitted_on, Comment.created_at,
+               ContactPoint.code, ContactPoint.district)
     last = 0
     while True:
-        comments = list(session.scalars(comment_query(session).where(Comment.id > last)
-                                        .order_by(Comment.id).limit(batch)))
-        if not comments:
+        rows = session.execute(select(*columns).outerjoin(ContactPoint, ContactPoint.id == Comment.contact_point_id)
+                               .where(Comment.id > last).order_by(Comment.id).limit(batch)).all()
+        if not rows:
             return
-        for c in comments:
-            yield comment_document(c, infos.get(c.article_id))
-        last = comments[-1].id
-        session.expunge_all()
+        tags: dict[int, list[str]] = {}
+        for comment_id, name in session.execute(
+                select(comment_tags.c.comment_id, Tag.name).join(Tag, Tag.id == comment_tags.c.tag_id)
+                .where(comment_tags.c.comment_id.between(rows[0][0], rows[-1][0]))):
+            tags.setdefault(comment_id, []).append(name)
+        for row in rows:
+            yield comment_fields(*row, tags.get(row[0], []), infos.get(row[3]))
+        last = rows[-1][0]
 
 
 def count_all_documents(session) -> int:

@@ -94,3 +94,33 @@ def build_database(db, n: int, seed: int = 7, batch: int = 5000) -> dict:
         db.session.execute(insert(Comment), rows)
     db.session.commit()
     return {"draft_id": draft.id, "seconds": time.perf_counter() - started}
+
+
+def make_app(workdir: str, **overrides):
+    """An app on a file SQLite database and index under `workdir` (fresh schema)."""
+    import os
+
+    from consult import create_app
+    from consult.extensions import db
+
+    os.makedirs(workdir, exist_ok=True)
+    db_path = os.path.join(workdir, "bench.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db_path + suffix):
+            os.remove(db_path + suffix)
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SEARCH_INDEX_DIR": os.path.join(workdir, "index"),
+              "SEARCH_INDEXING": "external", "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def percentile(values, pct: float) -> float:
+    """The pct-th percentile (nearest rank) of a list of numbers."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, int(round(pct / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[index]
