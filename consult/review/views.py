@@ -61,7 +61,7 @@ def current_filters() -> dict:
 def index():
     """Drafts with their progress (decided / total) and the moderation backlog."""
     return render_template("review/index.html", drafts=queries.drafts_with_progress(),
-                           pending=len(queries.moderation_queue(limit=1000)))
+                           pending=queries.pending_count())
 
 
 @bp.route("/drafts")
