@@ -158,10 +158,12 @@ def moderation_queue(draft_id: int | None = None, limit: int = 200) -> list[Comm
                                    .order_by(Comment.created_at, Comment.id).limit(limit)))
 
 
-def pending_count() -> int:
-    """How many online comments wait for moderation, over all drafts."""
-    return db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.channel == "online", Comment.moderation_state == "pending")) or 0
+def pending_count(draft_id: int | None = None) -> int:
+    """How many online comments wait for moderation (in one draft, or over all drafts)."""
+    stmt = select(func.count(Comment.id)).where(Comment.channel == "online", Comment.moderation_state == "pending")
+    if draft_id:
+        stmt = stmt.where(Comment.draft_id == draft_id)
+    return db.session.scalar(stmt) or 0
 
 
 def pending_comments(ids) -> list[Comment]:

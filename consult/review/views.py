@@ -120,6 +120,7 @@ def moderation():
     """Online comments waiting for moderation: publish or reject with a reason, one by one or in bulk."""
     draft_id = request.args.get("draft_id", type=int)
     return render_template("review/moderation.html", comments=queries.moderation_queue(draft_id),
+                           total=queries.pending_count(draft_id),
                            draft=db.session.get(Draft, draft_id) if draft_id else None)
 
 
