@@ -82,7 +82,7 @@ def index():
 
 
 def _meeting_choices(form: MeetingForm) -> None:
-    form.draft_id.choices = options((d.id, d.title) for d in queries.intake_drafts())
+    form.draft_id.choices = options((d.id, d.title) for d in queries.intake_drafts() if d.is_open())
     form.contact_point_id.choices = options((cp.id, f"{cp.name}（{cp.code}）")
                                             for cp in queries.contact_points_for(current_user))
 
