@@ -57,6 +57,14 @@
     });
   }
 
+  function clearFields() {
+    // Not form.reset(): after a server-side error page the "defaults" are the refused values.
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=text], textarea, select"), function (el) {
+      if (el.tagName === "SELECT") { el.selectedIndex = 0; } else { el.value = ""; }
+    });
+    clearErrors();
+  }
+
   function save() {
     if (saving) { return; }
     if (editing) { form.submit(); return; }
@@ -72,7 +80,7 @@
       if (data.ok) {
         list.insertAdjacentHTML("afterbegin", data.html);
         count.textContent = String(data.count);
-        form.reset();
+        clearFields();
         lastAsked = null;
         show("", "", false);
         statusBox.textContent = form.getAttribute("data-msg-saved") + data.label;
