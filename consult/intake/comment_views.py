@@ -24,7 +24,7 @@ TEMPLATE_TYPES = {
 def load_editable_comment(comment_id: int) -> Comment:
     """The comment if this user may still correct it (until staff lock it), else 404/403."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None:
+    if comment is None or comment.contact_point_id is None:  # online comments are corrected in review, not here
         abort(404)
     if not can_edit_comment(current_user, comment):
         abort(403)

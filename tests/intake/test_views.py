@@ -284,3 +284,14 @@ def test_closed_draft_accepts_no_entry(client, auth, db, meeting, facilitator):
     assert response.status_code == 422
     assert "截止" in response.get_data(as_text=True)
     assert _comments(db) == []
+
+
+def test_online_comments_are_not_edited_through_intake(client, auth, db, draft, make_user):
+    from consult.comments.services import submit_online_comment
+
+    comment = submit_online_comment(draft, anchor="1", body="网上意见")
+    db.session.commit()
+    auth.login(make_user("staff"))
+    assert client.get(f"/intake/comments/{comment.id}/edit").status_code == 404
+    assert client.post(f"/intake/comments/{comment.id}/delete").status_code == 404
+    assert db.session.get(Comment, comment.id) is not None
