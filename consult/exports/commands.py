@@ -21,7 +21,7 @@ from consult.exports.selection import ExportOptions, fonts_from_config
 from consult.exports.services import export_feedback, export_sheet, export_summary
 from consult.extensions import db
 
-export_cli = AppGroup("export", help="Export summaries, feedback letters and spreadsheets of a draft's comments.")
+export_cli = AppGroup("export", help="Export summaries, feedback letters and spreadsheets of comments.")
 
 
 def _draft(draft_id: int) -> Draft:
@@ -33,8 +33,8 @@ def _draft(draft_id: int) -> Draft:
 
 def _options(with_text=False, with_names=False, with_contacts=False) -> ExportOptions:
     # The CLI runs with the operator's full rights (shell access to the database): staff-level options.
-    return ExportOptions(with_text=with_text, with_names=with_names, with_contacts=with_contacts, with_internal=True,
-                         fonts=fonts_from_config(current_app.config))
+    return ExportOptions(with_text=with_text, with_names=with_names, with_contacts=with_contacts,
+                         with_internal=True, fonts=fonts_from_config(current_app.config))
 
 
 def _write(out: Path, build) -> int:
@@ -64,7 +64,7 @@ def _filters(**values) -> dict:
 filter_options = [
     click.option("--query", default="", help="Search text (the same as the comment search)."),
     click.option("--contact-point", default=None, help="Contact point code."),
-    click.option("--decision", default=None, help="adopted / partly_adopted / not_adopted / under_study / none."),
+    click.option("--decision", default=None, help="adopted/partly_adopted/not_adopted/under_study/none."),
     click.option("--district", default=None),
     click.option("--channel", default=None, help="meeting / online / letter / email / department / expert."),
     click.option("--date-from", default=None, help="YYYY-MM-DD"),
@@ -99,10 +99,11 @@ def summary_command(draft_id, out, query, with_text, with_names, with_contacts, 
 
 @export_cli.command("feedback")
 @click.argument("draft_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="FILE.docx, or DIR with --all-*")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="FILE.docx, or DIR with --all-contact-points")
 @click.option("--contact-point", default=None, help="Letter to this contact point (code).")
 @click.option("--commenter-receipt", default=None, help="Letter to the commenter behind this receipt code.")
-@click.option("--all-contact-points", is_flag=True, help="One letter per contact point into the folder --out.")
+@click.option("--all-contact-points", is_flag=True, help="One letter per contact point into folder --out.")
 @click.option("--with-names", is_flag=True, help="Show commenters' names unmasked.")
 def feedback_command(draft_id, out, contact_point, commenter_receipt, all_contact_points, with_names):
     """Write feedback letters (意见反馈函) with each comment's decision and reason."""

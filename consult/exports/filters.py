@@ -12,7 +12,8 @@ from typing import Mapping
 
 from sqlalchemy import and_, or_, select
 
-from consult.comments.models import CHANNELS, DECISIONS, MODERATION_STATES, Comment, ContactPoint, Tag, comment_tags
+from consult.comments.models import (
+    CHANNELS, DECISIONS, MODERATION_STATES, Comment, ContactPoint, Tag, comment_tags)
 from consult.drafts.models import Article, Division, DraftVersion
 from consult.exports.records import CHANNEL_LABELS, DECISION_LABELS, MODERATION_LABELS
 from consult.extensions import db
@@ -68,7 +69,8 @@ def parse_filters(raw: Mapping | None, draft) -> dict:
         raise ExportError(f"未知的筛选条件：{'、'.join(sorted(unknown))}")
     f = {"version_id": _int(raw, "version_id"), "division_id": _int(raw, "division_id"),
          "article_id": _int(raw, "article_id"), "contact_point": _text(raw, "contact_point"),
-         "district": _text(raw, "district"), "channel": _text(raw, "channel"), "category": _text(raw, "category"),
+         "district": _text(raw, "district"), "channel": _text(raw, "channel"),
+         "category": _text(raw, "category"),
          "moderation_state": _text(raw, "moderation_state"), "decision": _text(raw, "decision"),
          "tag": _text(raw, "tag"), "date_from": _date(raw, "date_from"), "date_to": _date(raw, "date_to")}
     if f["version_id"] is not None:
@@ -138,16 +140,17 @@ def filter_conditions(draft, filters: Mapping) -> list:
         conds.append(Comment.decision.is_(None) if filters["decision"] == UNDECIDED
                      else Comment.decision == filters["decision"])
     if "tag" in filters:
-        conds.append(Comment.id.in_(select(comment_tags.c.comment_id).join(Tag, Tag.id == comment_tags.c.tag_id)
-                                    .where(Tag.draft_id == draft.id, Tag.name == filters["tag"])))
+        tagged = (select(comment_tags.c.comment_id).join(Tag, Tag.id == comment_tags.c.tag_id)
+                  .where(Tag.draft_id == draft.id, Tag.name == filters["tag"]))
+        conds.append(Comment.id.in_(tagged))
     if "date_from" in filters:
-        start = filters["date_from"]
-        conds.append(or_(Comment.submitted_on >= start,
-                         and_(Comment.submitted_on.is_(None), Comment.created_at >= datetime.combine(start, time()))))
+        start = datetime.combine(filters["date_from"], time())
+        conds.append(or_(Comment.submitted_on >= filters["date_from"],
+                         and_(Comment.submitted_on.is_(None), Comment.created_at >= start)))
     if "date_to" in filters:
-        end = filters["date_to"]
-        conds.append(or_(Comment.submitted_on <= end, and_(
-            Comment.submitted_on.is_(None), Comment.created_at < datetime.combine(end + timedelta(days=1), time()))))
+        end = datetime.combine(filters["date_to"] + timedelta(days=1), time())
+        conds.append(or_(Comment.submitted_on <= filters["date_to"],
+                         and_(Comment.submitted_on.is_(None), Comment.created_at < end)))
     return conds
 
 
@@ -175,7 +178,8 @@ def describe_filters(filters: Mapping, query: str = "") -> str:
     if filters.get("moderation_state"):
         parts.append(f"状态：{MODERATION_LABELS.get(filters['moderation_state'])}")
     if filters.get("decision"):
-        parts.append(f"采纳情况：{DECISION_LABELS.get(None if filters['decision'] == UNDECIDED else filters['decision'])}")
+        decision = None if filters["decision"] == UNDECIDED else filters["decision"]
+        parts.append(f"采纳情况：{DECISION_LABELS.get(decision)}")
     if filters.get("tag"):
         parts.append(f"标签：{filters['tag']}")
     if filters.get("date_from") or filters.get("date_to"):

@@ -10,7 +10,8 @@ from consult.comments.models import CHANNELS, DECISIONS
 from consult.exports.filters import UNDECIDED
 from consult.exports.records import CHANNEL_LABELS, DECISION_LABELS
 
-FILTER_FIELDS = ("contact_point", "district", "channel", "category", "decision", "tag", "date_from", "date_to")
+FILTER_FIELDS = ("contact_point", "district", "channel", "category", "decision", "tag", "date_from",
+                 "date_to")
 
 
 class ExportForm(FlaskForm):
@@ -49,7 +50,8 @@ class ExportForm(FlaskForm):
         filters = {name: getattr(self, name).data for name in FILTER_FIELDS}
         filters = {k: (v.isoformat() if hasattr(v, "isoformat") else v.strip() if isinstance(v, str) else v)
                    for k, v in filters.items() if v}
-        params = {"filters": {k: v for k, v in filters.items() if v}, "query": (self.query.data or "").strip(),
+        params = {"filters": {k: v for k, v in filters.items() if v},
+                  "query": (self.query.data or "").strip(),
                   "with_text": self.with_text.data, "with_names": self.with_names.data,
                   "with_contacts": self.with_contacts.data, "format": self.sheet_format.data}
         if self.kind.data == "feedback":

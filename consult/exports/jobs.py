@@ -29,7 +29,8 @@ _lock = threading.Lock()
 
 def launch(app, job_id: int) -> threading.Thread:
     """Start building a committed, queued job in a daemon thread; returns the thread."""
-    thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"export-job-{job_id}", daemon=True)
+    thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"export-job-{job_id}",
+                              daemon=True)
     with _lock:
         _threads[job_id] = thread
     thread.start()

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from consult.comments.models import Comment, ContactPoint
 from consult.exports.filters import DEFAULT_STATES, ExportError, contact_point_by_code
 from consult.exports.records import FeedbackLetter
-from consult.exports.selection import (
-    ExportOptions, cn_date, commenter_text, consultation_period, iter_rows, select_comments, titled)
+from consult.exports.selection import ExportOptions, iter_rows, select_comments
+from consult.exports.wording import cn_date, commenter_text, consultation_period, titled
 from consult.extensions import db
 
 
@@ -57,9 +57,10 @@ def _person_conditions(comment: Comment) -> list:
 
 def commenter_letter(draft, receipt_code: str, options: ExportOptions | None = None, *,
                      sender: str = "市人大常委会法制工作委员会") -> FeedbackLetter:
-    """The letter to the commenter behind a receipt code: all their comments on the draft (same name + contact)."""
+    """The letter to the commenter behind a receipt code: all their comments (same name + contact)."""
     code = (receipt_code or "").strip().upper()
-    comment = db.session.scalar(select(Comment).where(Comment.receipt_code == code, Comment.draft_id == draft.id))
+    comment = db.session.scalar(select(Comment).where(Comment.receipt_code == code,
+                                                      Comment.draft_id == draft.id))
     if comment is None:
         raise ExportError(f"本草案没有回执编号为 {receipt_code} 的意见。", "receipt_code")
     if comment.moderation_state not in DEFAULT_STATES:
@@ -73,7 +74,8 @@ def commenter_letter(draft, receipt_code: str, options: ExportOptions | None = N
 
 def commenter_letters(draft, options: ExportOptions | None = None, **kwargs) -> Iterator[FeedbackLetter]:
     """One letter per commenter who asked for feedback (grouped by name + contact), lazily."""
-    rows = db.session.execute(select(Comment.receipt_code, Comment.commenter_name, Comment.commenter_contact).where(
+    columns = (Comment.receipt_code, Comment.commenter_name, Comment.commenter_contact)
+    rows = db.session.execute(select(*columns).where(
         Comment.draft_id == draft.id, Comment.wants_feedback.is_(True),
         Comment.moderation_state.in_(DEFAULT_STATES)).order_by(Comment.id)).all()
     people: dict[tuple, str] = {}

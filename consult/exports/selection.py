@@ -7,31 +7,30 @@ second pass converts one row at a time. The query text goes through the search's
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterator, Mapping
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 
-from consult.comments.models import CHANNELS, Comment, ContactPoint, DuplicateGroup, Meeting, Tag, comment_tags
-from consult.comments.privacy import mask_contact, mask_name
+from consult.comments.models import (
+    CHANNELS, Comment, ContactPoint, DuplicateGroup, Meeting, Tag, comment_tags)
 from consult.drafts.models import Article, DraftVersion
 from consult.drafts.queries import text_outline
 from consult.exports.filters import ExportError, describe_filters, filter_conditions, parse_filters
 from consult.exports.records import (
-    CHANNEL_LABELS, DECISION_LABELS, MEETING_KIND_LABELS, SECTION_ARTICLE, SECTION_GENERAL, SECTION_NEW,
+    CHANNEL_LABELS, DECISION_LABELS, SECTION_ARTICLE, SECTION_GENERAL, SECTION_NEW,
     SECTION_OTHER, SECTION_TITLE, CommentRow, Fonts, OutlineEntry, SummaryData, SummaryStats)
+from consult.exports.wording import (
+    cn_date, commenter_text, consultation_period, local_time, scrub_contacts, source_text, titled)
 from consult.extensions import db
 from consult.lawtext import article_label, int_to_cn
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 YIELD_PER = 1000
 TOP_ARTICLES = 5
-_SECTION_BY_RANK = {0: SECTION_GENERAL, 1: SECTION_TITLE, 2: SECTION_ARTICLE, 3: SECTION_NEW, 4: SECTION_OTHER}
-_CONTACT_RE = re.compile(r"(?<![\d])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![\d])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SECTION_BY_RANK = {0: SECTION_GENERAL, 1: SECTION_TITLE, 2: SECTION_ARTICLE, 3: SECTION_NEW,
+                    4: SECTION_OTHER}
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,16 @@ def fonts_from_config(config: Mapping) -> Fonts:
 
 def options_for(user, *, with_text=False, with_names=False, with_contacts=False, fonts: Fonts | None = None
                 ) -> ExportOptions:
-    """Options for this exporting user; asking for names/contacts the role may not see raises PermissionError."""
+    """Options for this user; asking for names/contacts the role may not see raises PermissionError."""
     from consult.accounts.permissions import can_decide, can_export_contacts, can_see_personal_data
 
     if with_names and not can_see_personal_data(user):
         raise PermissionError("names")
     if with_contacts and not can_export_contacts(user):
         raise PermissionError("contacts")
-    return ExportOptions(with_text=bool(with_text), with_names=bool(with_names), with_contacts=bool(with_contacts),
-                         with_internal=can_decide(user), fonts=fonts or Fonts())
+    return ExportOptions(with_text=bool(with_text), with_names=bool(with_names),
+                         with_contacts=bool(with_contacts), with_internal=can_decide(user),
+                         fonts=fonts or Fonts())
 
 
 @dataclass
@@ -84,13 +84,14 @@ class Selection:
         return not self.filters and not self.query and not self.extra
 
 
-def select_comments(draft, filters: Mapping | None = None, query: str = "", options: ExportOptions | None = None,
-                    extra: list | None = None) -> Selection:
+def select_comments(draft, filters: Mapping | None = None, query: str = "",
+                    options: ExportOptions | None = None, extra: list | None = None) -> Selection:
     """Validate filters and run the query text through the search (raises ExportError on bad input)."""
     if draft is None or draft.current_version is None:
         raise ExportError("草案不存在。")
     clean = parse_filters(filters, draft)
-    version = db.session.get(DraftVersion, clean["version_id"]) if "version_id" in clean else draft.current_version
+    version = (db.session.get(DraftVersion, clean["version_id"]) if "version_id" in clean
+               else draft.current_version)
     query = (query or "").strip()
     ids = None
     if query:
@@ -133,31 +134,9 @@ def _group_key(row) -> tuple | None:
 
 
 def _section_key(row) -> tuple:
-    return (SECTION_ARTICLE, row.article_id) if row.section_rank == 2 else (_SECTION_BY_RANK[row.section_rank], None)
-
-
-def source_text(channel: str, point_name: str | None, held_on: date | None, meeting_kind: str | None) -> str:
-    """来源 as a summary prints it: the contact point and its meeting, or the channel."""
-    channel_label = CHANNEL_LABELS.get(channel, channel or "")
-    if not point_name:
-        return channel_label
-    if held_on is not None:
-        return f"{point_name}（{MEETING_KIND_LABELS.get(meeting_kind, channel_label)} {held_on.isoformat()}）"
-    return f"{point_name}（{channel_label}）"
-
-
-def commenter_text(name: str, is_organisation: bool, is_minor: bool, with_names: bool) -> str:
-    """The commenter as an export shows it: masked unless names were allowed and asked for (minors always)."""
-    if is_minor:
-        return mask_name(name, False) + "（未成年人）" if name else "未成年人"
-    if with_names:
-        return (name or "").strip() or "匿名"
-    return mask_name(name, True if is_organisation else None)
-
-
-def scrub_contacts(text: str) -> str:
-    """Mask phone numbers and e-mail addresses a commenter typed into the free text."""
-    return _CONTACT_RE.sub(lambda m: mask_contact(m.group(0)), text) if text else text
+    if row.section_rank == 2:
+        return SECTION_ARTICLE, row.article_id
+    return _SECTION_BY_RANK[row.section_rank], None
 
 
 @dataclass
@@ -180,8 +159,9 @@ def take_census(sel: Selection) -> Census:
     """Count the selection per section, duplicate group, channel, contact point and meeting."""
     census = Census()
     stmt = _joined(sel, Comment.id, Comment.article_id, Comment.channel, Comment.contact_point_id,
-                   Comment.meeting_id, Comment.duplicate_group_id, DuplicateGroup.confirmed, Comment.commenter_name,
-                   Comment.is_organisation, Comment.commenter_is_minor, ContactPoint.name.label("point_name"),
+                   Comment.meeting_id, Comment.duplicate_group_id, DuplicateGroup.confirmed,
+                   Comment.commenter_name, Comment.is_organisation, Comment.commenter_is_minor,
+                   ContactPoint.name.label("point_name"),
                    Meeting.held_on, Meeting.kind.label("meeting_kind"))
     for row in db.session.execute(stmt):
         if sel.ids is not None and row.id not in sel.ids:
@@ -210,7 +190,8 @@ def take_census(sel: Selection) -> Census:
     for key, members in census.groups.items():
         if members > 1:
             rank, article_id = key[1], key[2]
-            census.identical[(SECTION_ARTICLE, article_id) if rank == 2 else (_SECTION_BY_RANK[rank], None)] += members
+            section = (SECTION_ARTICLE, article_id) if rank == 2 else (_SECTION_BY_RANK[rank], None)
+            census.identical[section] += members
     return census
 
 
@@ -233,16 +214,12 @@ def _anchor_label(row, version_labels: dict) -> str:
     return label
 
 
-def _local(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 def _stream_columns():
-    return (Comment.id, Comment.anchor_kind, Comment.article_id, Comment.paragraph_no, Comment.item_no, Comment.body,
-            Comment.reason, Comment.proposed_text, Comment.commenter_name, Comment.commenter_category,
-            Comment.commenter_contact, Comment.commenter_is_minor, Comment.is_organisation, Comment.wants_feedback,
+    return (Comment.id, Comment.anchor_kind, Comment.article_id, Comment.paragraph_no, Comment.item_no,
+            Comment.body, Comment.reason, Comment.proposed_text, Comment.commenter_name,
+            Comment.commenter_category,
+            Comment.commenter_contact, Comment.commenter_is_minor, Comment.is_organisation,
+            Comment.wants_feedback,
             Comment.channel, Comment.submitted_on, Comment.created_at, Comment.receipt_code,
             Comment.moderation_state, Comment.decision, Comment.decision_reason, Comment.internal_notes,
             Comment.duplicate_group_id, DuplicateGroup.confirmed, Article.number, Article.suffix,
@@ -251,8 +228,9 @@ def _stream_columns():
             Meeting.kind.label("meeting_kind"))
 
 
-def iter_rows(sel: Selection, *, collapse: Census | None = None, with_tags: bool = False) -> Iterator[CommentRow]:
-    """The selected comments as CommentRows in text order; with a census, confirmed groups collapse to one row."""
+def iter_rows(sel: Selection, *, collapse: Census | None = None,
+              with_tags: bool = False) -> Iterator[CommentRow]:
+    """The selected comments as CommentRows in text order; with a census, confirmed groups fold to one row."""
     opts = sel.options
     version_labels = dict(db.session.execute(select(DraftVersion.id, DraftVersion.label).where(
         DraftVersion.draft_id == sel.draft.id)).all())
@@ -272,21 +250,26 @@ def iter_rows(sel: Selection, *, collapse: Census | None = None, with_tags: bool
             yield CommentRow(
                 id=r.id, section=_SECTION_BY_RANK[r.section_rank],
                 article_id=r.article_id if r.section_rank == 2 else None,
-                anchor_label=_anchor_label(r, version_labels), body=scrub(r.body), reason=scrub(r.reason or ""),
+                anchor_label=_anchor_label(r, version_labels), body=scrub(r.body),
+                reason=scrub(r.reason or ""),
                 proposed_text=scrub(r.proposed_text or ""),
-                commenter=commenter_text(r.commenter_name, r.is_organisation, r.commenter_is_minor, opts.with_names),
+                commenter=commenter_text(r.commenter_name, r.is_organisation, r.commenter_is_minor,
+                                         opts.with_names),
                 contact=(r.commenter_contact or "") if opts.with_contacts else "",
                 category=r.commenter_category or "",
                 source=source_text(r.channel, r.point_name, r.held_on, r.meeting_kind), channel=r.channel,
                 contact_point_code=r.point_code or "", contact_point_name=r.point_name or "",
                 district=r.district or "", meeting_date=r.held_on.isoformat() if r.held_on else "",
-                submitted_on=r.submitted_on.isoformat() if r.submitted_on else "", created_at=_local(r.created_at),
+                submitted_on=r.submitted_on.isoformat() if r.submitted_on else "",
+                created_at=local_time(r.created_at),
                 receipt_code=r.receipt_code, moderation_state=r.moderation_state,
                 decision=DECISION_LABELS.get(r.decision, r.decision), decision_reason=r.decision_reason or "",
-                tags="、".join(tags.get(r.id, ())), internal_notes=(r.internal_notes or "") if opts.with_internal else "",
+                tags="、".join(tags.get(r.id, ())),
+                internal_notes=(r.internal_notes or "") if opts.with_internal else "",
                 wants_feedback=bool(r.wants_feedback), is_minor=bool(r.commenter_is_minor),
                 duplicate_group_id=r.duplicate_group_id if key is not None else None, duplicate_count=members,
-                duplicate_commenters=_people(collapse, key, members), duplicate_sources=_sources(collapse, key, members))
+                duplicate_commenters=_people(collapse, key, members),
+                duplicate_sources=_sources(collapse, key, members))
 
 
 def _people(census: Census | None, key, members: int) -> str:
@@ -306,7 +289,8 @@ def _sources(census: Census | None, key, members: int) -> str:
 def _tags_of(ids: list[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
-    rows = db.session.execute(select(comment_tags.c.comment_id, Tag.name).join(Tag, Tag.id == comment_tags.c.tag_id)
+    rows = db.session.execute(select(comment_tags.c.comment_id, Tag.name)
+                              .join(Tag, Tag.id == comment_tags.c.tag_id)
                               .where(comment_tags.c.comment_id.in_(ids)).order_by(Tag.name))
     tags: dict[int, list[str]] = defaultdict(list)
     for comment_id, name in rows:
@@ -320,23 +304,6 @@ def count_selected(sel: Selection) -> int:
         return sum(1 for r in db.session.execute(_joined(sel, Comment.id)) if r.id in sel.ids)
     return db.session.scalar(select(func.count(Comment.id)).where(
         *filter_conditions(sel.draft, sel.filters), *sel.extra)) or 0
-
-
-def cn_date(value: date | datetime | None) -> str:
-    """2027年1月5日 (datetimes are naive UTC and shown in local time)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def consultation_period(draft) -> str:
-    """The comment window as printed: 2027年1月1日至2027年1月31日."""
-    start, end = draft.comment_opens_at or draft.published_at, draft.comment_closes_at
-    if start is None and end is None:
-        return ""
-    return f"{cn_date(start) or '…'}至{cn_date(end) or '…'}"
 
 
 def _outline(sel: Selection, census: Census) -> list[OutlineEntry]:
@@ -355,14 +322,6 @@ def _outline(sel: Selection, census: Census) -> list[OutlineEntry]:
     return entries
 
 
-def titled(title: str, label: str) -> str:
-    """The draft's title with its version suffix as documents cite it: 清江市……条例（草案）."""
-    label = (label or "").strip("（）() ")
-    if not label or title.endswith(("）", ")")):
-        return title
-    return f"{title}（{label}）"
-
-
 def summary_data(sel: Selection) -> SummaryData:
     """Everything the Word summary needs, the comments as a lazy text-ordered stream."""
     census = take_census(sel)
@@ -372,12 +331,14 @@ def summary_data(sel: Selection) -> SummaryData:
     participants, points = 0, set(census.contact_points)
     ids = sorted(meeting_ids)
     for start in range(0, len(ids), 500):
-        for attendance, point_id in db.session.execute(select(Meeting.attendance, Meeting.contact_point_id).where(
-                Meeting.id.in_(ids[start:start + 500]))):
+        chunk = (select(Meeting.attendance, Meeting.contact_point_id)
+                 .where(Meeting.id.in_(ids[start:start + 500])))
+        for attendance, point_id in db.session.execute(chunk):
             participants += attendance or 0
             points.add(point_id)
     outline = _outline(sel, census)
-    ranked = sorted((e for e in outline if e.kind == "article" and e.count), key=lambda e: (-e.count, e.article_id))
+    ranked = sorted((e for e in outline if e.kind == "article" and e.count),
+                    key=lambda e: (-e.count, e.article_id))
     stats = SummaryStats(
         period=consultation_period(sel.draft), contact_points=len(points), meetings=len(meeting_ids),
         participants=participants, total=census.total, identical=sum(census.identical.values()),
@@ -386,7 +347,8 @@ def summary_data(sel: Selection) -> SummaryData:
         section_counts={s: (census.sections.get((s, None), 0), census.identical.get((s, None), 0))
                         for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)})
     return SummaryData(
-        draft_title=titled(sel.draft.title, sel.version.label), version_label=sel.version.label, stats=stats, outline=outline,
+        draft_title=titled(sel.draft.title, sel.version.label), version_label=sel.version.label, stats=stats,
+        outline=outline,
         comments=iter_rows(sel, collapse=census), filters_text=describe_filters(sel.filters, sel.query),
         show_empty_articles=sel.is_whole_draft, with_text=sel.options.with_text,
         generated_on=cn_date(datetime.now(timezone.utc).replace(tzinfo=None)))

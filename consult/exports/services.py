@@ -1,4 +1,4 @@
-"""Export verbs shared by the CLI, the background jobs and the views: select, build, audit. Flush, never commit.
+"""Export verbs shared by the CLI, the background jobs and the views: select, build, audit. Never commit.
 
 `params` is the plain mapping an ExportJob stores: {"filters": {...}, "query": str, "with_text": bool,
 "with_names": bool, "with_contacts": bool, "format": "docx"|"xlsx"|"csv"|"zip", "contact_point": code,
@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import IO, Mapping
 
 from consult.audit.services import record
-from consult.exports.feedback import build_feedback_letter, build_feedback_zip, letter_filename
+from consult.exports.feedback import build_feedback_letter, build_feedback_zip
 from consult.exports.filters import ExportError, contact_point_by_code, parse_filters
 from consult.exports.models import ExportJob
 from consult.exports.recipients import (
     commenter_letter, commenter_letters, contact_point_letter, contact_point_letters, letter_counts)
 from consult.exports.records import ProgressFn, summary_title
 from consult.exports.selection import (
-    ExportOptions, count_selected, iter_rows, options_for, select_comments, summary_data, titled)
+    ExportOptions, count_selected, iter_rows, options_for, select_comments, summary_data)
 from consult.exports.sheet import build_sheet_csv, build_sheet_xlsx, sheet_columns
 from consult.exports.summary import build_summary
+from consult.exports.wording import titled
 from consult.extensions import db
 
 KINDS = ("summary", "feedback", "sheet")
@@ -26,7 +27,8 @@ SHEET_FORMATS = ("xlsx", "csv")
 
 
 def export_summary(draft, out: str | IO[bytes], *, filters: Mapping | None = None, query: str = "",
-                   options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+                   options: ExportOptions | None = None, progress: ProgressFn | None = None,
+                   actor=None) -> int:
     """Write the Word summary of the selected comments; returns the number of table rows."""
     sel = select_comments(draft, filters, query, options)
     rows = build_summary(summary_data(sel), out, fonts=sel.options.fonts, progress=progress)
@@ -35,8 +37,9 @@ def export_summary(draft, out: str | IO[bytes], *, filters: Mapping | None = Non
     return rows
 
 
-def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", filters: Mapping | None = None, query: str = "",
-                 options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", filters: Mapping | None = None,
+                 query: str = "", options: ExportOptions | None = None, progress: ProgressFn | None = None,
+                 actor=None) -> int:
     """Write every selected comment to an .xlsx or .csv; returns the number of comments."""
     if fmt not in SHEET_FORMATS:
         raise ExportError(f"不支持的表格格式：{fmt}", "format")
@@ -49,13 +52,15 @@ def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", filters: Map
     return count
 
 
-def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = None, receipt_code: str | None = None,
-                    all_contact_points: bool = False, all_commenters: bool = False,
-                    options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
-    """Write one letter (.docx) for a contact point or a receipt code, or a zip of all letters; returns letters."""
+def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = None,
+                    receipt_code: str | None = None, all_contact_points: bool = False,
+                    all_commenters: bool = False, options: ExportOptions | None = None,
+                    progress: ProgressFn | None = None, actor=None) -> int:
+    """Write one letter (.docx) for a contact point or receipt code, or a zip of letters; returns letters."""
     options = options or ExportOptions()
     if all_contact_points or all_commenters:
-        letters = contact_point_letters(draft, options) if all_contact_points else commenter_letters(draft, options)
+        letters = (contact_point_letters(draft, options) if all_contact_points
+                   else commenter_letters(draft, options))
         count = build_feedback_zip(letters, out, fonts=options.fonts, progress=progress)
     elif contact_point or receipt_code:
         letter = (contact_point_letter(draft, contact_point, options) if contact_point
@@ -87,8 +92,8 @@ def check_params(draft, kind: str, params: Mapping) -> dict:
         if clean["format"] not in SHEET_FORMATS:
             raise ExportError(f"不支持的表格格式：{clean['format']}", "format")
     else:
-        target = {k: params.get(k) for k in ("contact_point", "receipt_code", "all_contact_points", "all_commenters")
-                  if params.get(k)}
+        keys = ("contact_point", "receipt_code", "all_contact_points", "all_commenters")
+        target = {k: params.get(k) for k in keys if params.get(k)}
         if len(target) != 1:
             raise ExportError("请选择一个反馈对象：联系点、回执编号、全部联系点或全部希望反馈的提出人。", "target")
         if target.get("contact_point") and contact_point_by_code(target["contact_point"]) is None:
@@ -96,7 +101,8 @@ def check_params(draft, kind: str, params: Mapping) -> dict:
         if target.get("receipt_code"):
             commenter_letter(draft, target["receipt_code"])  # raises for an unknown code
         clean.update(target)
-        clean["format"] = "zip" if target.get("all_contact_points") or target.get("all_commenters") else "docx"
+        several = target.get("all_contact_points") or target.get("all_commenters")
+        clean["format"] = "zip" if several else "docx"
     return clean
 
 
@@ -116,7 +122,8 @@ def export_filename(draft, kind: str, params: Mapping) -> str:
 
 def start_export_job(draft, kind: str, params: Mapping, *, actor, fonts=None) -> ExportJob:
     """Queue an export for the background: checks permissions and parameters now, builds later."""
-    options_for(actor, with_names=params.get("with_names"), with_contacts=params.get("with_contacts"), fonts=fonts)
+    options_for(actor, with_names=params.get("with_names"), with_contacts=params.get("with_contacts"),
+                fonts=fonts)
     clean = check_params(draft, kind, params)
     job = ExportJob(kind=kind, draft_id=draft.id, params=clean, status="queued", created_by_id=actor.id,
                     filename=export_filename(draft, kind, clean)[:300])
@@ -137,13 +144,15 @@ def expected_total(draft, kind: str, params: Mapping) -> int:
     return count_selected(select_comments(draft, params.get("filters"), params.get("query", "")))
 
 
-def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None, progress: ProgressFn | None = None) -> int:
+def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None,
+               progress: ProgressFn | None = None) -> int:
     """Build the export a job describes into `out` (the background worker's single call)."""
     options = options_for(actor, with_text=params.get("with_text"), with_names=params.get("with_names"),
                           with_contacts=params.get("with_contacts"), fonts=fonts)
     common = {"options": options, "progress": progress, "actor": actor}
     if kind == "summary":
-        return export_summary(draft, out, filters=params.get("filters"), query=params.get("query", ""), **common)
+        return export_summary(draft, out, filters=params.get("filters"), query=params.get("query", ""),
+                              **common)
     if kind == "sheet":
         return export_sheet(draft, out, fmt=params.get("format", "xlsx"), filters=params.get("filters"),
                             query=params.get("query", ""), **common)

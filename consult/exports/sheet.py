@@ -79,7 +79,8 @@ def _csv_safe(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def iter_sheet_csv(rows: Iterable[CommentRow], columns, *, progress: ProgressFn | None = None) -> Iterator[str]:
+def iter_sheet_csv(rows: Iterable[CommentRow], columns, *,
+                   progress: ProgressFn | None = None) -> Iterator[str]:
     """CSV text in chunks (UTF-8 BOM first so Excel reads Chinese), one chunk per comment; streams."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

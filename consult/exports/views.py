@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
-                   stream_with_context, url_for)
-from flask_babel import gettext as _
+from flask import (
+    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
+    stream_with_context, url_for)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import dump_options_header
@@ -90,12 +90,14 @@ def draft(draft_id: int):
     recent = db.session.scalars(select(ExportJob).where(
         ExportJob.draft_id == draft.id, ExportJob.created_by_id == current_user.id)
         .order_by(ExportJob.id.desc()).limit(10)).all()
-    return render_template("exports/draft.html", draft=draft, form=form, jobs=recent, counts=letter_counts(draft))
+    return render_template("exports/draft.html", draft=draft, form=form, jobs=recent,
+                           counts=letter_counts(draft))
 
 
 def _stream_csv(draft: Draft, params: dict) -> Response:
     """A CSV straight to the browser, row by row (no job, no file)."""
-    options = options_for(current_user, with_names=params["with_names"], with_contacts=params["with_contacts"])
+    options = options_for(current_user, with_names=params["with_names"],
+                          with_contacts=params["with_contacts"])
     sel = select_comments(draft, params["filters"], params["query"], options)
     record(current_user, "export.sheet", draft, format="csv", filters=sel.filters, query=sel.query,
            with_names=options.with_names, with_contacts=options.with_contacts)

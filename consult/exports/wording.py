@@ -1,0 +1,67 @@
+"""How exports word things: commenters (masked), sources, dates, the draft's cited title."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from consult.comments.privacy import mask_contact, mask_name
+from consult.exports.records import CHANNEL_LABELS, MEETING_KIND_LABELS
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+_CONTACT_RE = re.compile(r"(?<![\d])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![\d])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def source_text(channel: str, point_name: str | None, held_on: date | None, meeting_kind: str | None) -> str:
+    """来源 as a summary prints it: the contact point and its meeting, or the channel."""
+    channel_label = CHANNEL_LABELS.get(channel, channel or "")
+    if not point_name:
+        return channel_label
+    if held_on is not None:
+        return f"{point_name}（{MEETING_KIND_LABELS.get(meeting_kind, channel_label)} {held_on.isoformat()}）"
+    return f"{point_name}（{channel_label}）"
+
+
+def commenter_text(name: str, is_organisation: bool, is_minor: bool, with_names: bool) -> str:
+    """The commenter as an export shows it: masked unless names were allowed and asked for (minors always)."""
+    if is_minor:
+        return mask_name(name, False) + "（未成年人）" if name else "未成年人"
+    if with_names:
+        return (name or "").strip() or "匿名"
+    return mask_name(name, True if is_organisation else None)
+
+
+def scrub_contacts(text: str) -> str:
+    """Mask phone numbers and e-mail addresses a commenter typed into the free text."""
+    return _CONTACT_RE.sub(lambda m: mask_contact(m.group(0)), text) if text else text
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def cn_date(value: date | datetime | None) -> str:
+    """2027年1月5日 (datetimes are naive UTC and shown in local time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def consultation_period(draft) -> str:
+    """The comment window as printed: 2027年1月1日至2027年1月31日."""
+    start, end = draft.comment_opens_at or draft.published_at, draft.comment_closes_at
+    if start is None and end is None:
+        return ""
+    return f"{cn_date(start) or '…'}至{cn_date(end) or '…'}"
+
+
+def titled(title: str, label: str) -> str:
+    """The draft's title with its version suffix as documents cite it: 清江市……条例（草案）."""
+    label = (label or "").strip("（）() ")
+    if not label or title.endswith(("）", ")")):
+        return title
+    return f"{title}（{label}）"
