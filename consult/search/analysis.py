@@ -41,7 +41,9 @@ def normalize(text: str) -> str:
 
 def normalize_aligned(text: str) -> str:
     """`normalize` that keeps one output character per input character (for highlighting offsets)."""
-    folded = "".join(_fold_char(ch) for ch in text)
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) != len(text):
+        folded = "".join(_fold_char(ch) for ch in text)
     converted = _opencc().convert(folded)
     if len(converted) == len(folded):
         return converted

@@ -79,6 +79,7 @@ class WhooshBackend(SearchBackend):
         self._gen = None
         self._ix = None
         self._searcher = None
+        self._filter_cache: dict = {}
 
     # ---- opening -------------------------------------------------------------------------------------
     @contextmanager
@@ -288,14 +289,31 @@ class WhooshBackend(SearchBackend):
         searcher = self.searcher()
         return {fields["key"]: fields.get("fp", "") for fields in searcher.reader().all_stored_fields()}
 
+    def _filter_set(self, searcher, base, filters: dict) -> set:
+        """Docnums allowed by the kind + filters, cached per index generation (filters repeat a lot)."""
+        key = (searcher.reader().generation(), repr(base), repr(sorted((k, str(v)) for k, v in filters.items())))
+        with self._lock:
+            cached = self._filter_cache.get(key)
+        if cached is None:
+            parts = [base, *self.filter_queries(filters)]
+            cached = set(searcher.docs_for_query(Q.And(parts) if len(parts) > 1 else base))  # read-only
+            with self._lock:
+                if len(self._filter_cache) > 64 or any(k[0] != key[0] for k in self._filter_cache):
+                    self._filter_cache.clear()
+                self._filter_cache[key] = cached
+        return cached
+
     def grouped(self, node, filters: dict):
         """(total, [(order, [comment ids ascending])]) in text order, from columns (no scoring)."""
         searcher = self.searcher()
-        q = self._combine(Q.Term("kind", "comment"), node, filters)
         reader = searcher.reader()
         if reader.doc_count_all() == 0:
             return 0, []
-        docnums = searcher.docs_for_query(q)
+        allowed = self._filter_set(searcher, Q.Term("kind", "comment"), filters)
+        if node is None:
+            docnums = sorted(allowed)
+        else:
+            docnums = [d for d in searcher.docs_for_query(self.to_query(node)) if d in allowed]
         order_col = reader.column_reader("order")
         eid_col = reader.column_reader("eid")
         groups: dict[int, list[int]] = defaultdict(list)
@@ -305,14 +323,18 @@ class WhooshBackend(SearchBackend):
             total += 1
         return total, [(order, sorted(ids)) for order, ids in sorted(groups.items())]
 
-    def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False):
-        """(total, best `limit` (kind, id, score)) by BM25 over the bigram field."""
+    def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False,
+               count: bool = False):
+        """(total, best `limit` (kind, id, score)) by BM25 over the bigram field (total counted only if asked)."""
         searcher = self.searcher()
+        if searcher.reader().doc_count_all() == 0:
+            return 0, []
         kind_q = Q.Or([Q.Term("kind", k) for k in kinds]) if len(kinds) > 1 else Q.Term("kind", kinds[0])
         base = Q.And([kind_q, Q.Term("public", "1")]) if public_only else kind_q
-        q = self._combine(base, node, filters)
-        results = searcher.search(q, limit=limit)
-        return len(results), [(hit["key"].split(":")[0], int(hit["eid"]), hit.score) for hit in results]
+        allowed = self._filter_set(searcher, base, filters)
+        results = searcher.search(self.to_query(node), filter=allowed, limit=limit)
+        total = len(results) if count else results.scored_length()
+        return total, [(hit["key"].split(":")[0], int(hit["eid"]), hit.score) for hit in results]
 
     # ---- query translation ---------------------------------------------------------------------------
     def _combine(self, base, node, filters: dict):

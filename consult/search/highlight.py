@@ -74,8 +74,8 @@ def is_whole_word_hit(text: str, terms) -> bool:
             continue
         start = folded.find(needle)
         while start != -1:
-            lo = max(0, start - 8)
-            window = folded[lo:start + len(needle) + 8]
+            lo = max(0, start - 4)
+            window = folded[lo:start + len(needle) + 4]
             bounds, offset = {0}, 0
             for word in _cut(window):
                 offset += len(word)

@@ -172,12 +172,12 @@ def top_comments(query: str, *, draft_id=None, filters=None, limit: int = 20) ->
     node, cleaned, terms = _prepare(query, draft_id, filters)
     if node is None:
         return []
-    _, ranked = current_backend().ranked(node, cleaned, limit * 2)
-    hits = _load_hits([eid for _, eid, _ in ranked], terms)
-    for hit in hits:
-        hit.whole_word = is_whole_word_hit(hit.obj.body, terms)
-    hits.sort(key=lambda h: not h.whole_word)  # stable: BM25 order inside each class
-    return hits[:limit]
+    _, ranked = current_backend().ranked(node, cleaned, limit + 10)
+    rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_([e for _, e, _ in ranked]))
+                                                .options(selectinload(Comment.contact_point)))}
+    candidates = [(rows[eid], is_whole_word_hit(rows[eid].body, terms)) for _, eid, _ in ranked if eid in rows]
+    candidates.sort(key=lambda pair: not pair[1])  # stable: BM25 order inside each class
+    return [Hit(c, highlight(c.body, terms), whole_word=w) for c, w in candidates[:limit]]
 
 
 @dataclass
@@ -202,7 +202,7 @@ def search_public(query: str, page: int = 1) -> PublicResults:
     drafts = {d.id: d for d in db.session.scalars(select(Draft).where(Draft.published_at.is_not(None)))}
     page = max(1, page)
     total, ranked = current_backend().ranked(node, {"draft_ids": sorted(drafts)}, page * PUBLIC_PER_PAGE,
-                                             kinds=("draft", "article", "comment"), public_only=True)
+                                             kinds=("draft", "article", "comment"), public_only=True, count=True)
     hits = _public_hits(ranked[(page - 1) * PUBLIC_PER_PAGE:], drafts, terms)
     pages = max(1, math.ceil(total / PUBLIC_PER_PAGE))
     return PublicResults(query, total, hits, min(page, pages), pages)
