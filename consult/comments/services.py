@@ -34,15 +34,20 @@ def clean_content(body, reason="", proposed_text="") -> tuple[str, str, str]:
             clean_text(proposed_text, field="proposed_text", label="建议修改为", maximum=TEXT_MAX))
 
 
-def build_comment(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_text="", commenter_name="",
-                  commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
-                  consent_publish_name=False, is_minor=False, receipt_code=None, actor=None, **provenance) -> Comment:
+def build_comment(draft, anchor: ResolvedAnchor, **fields) -> Comment:
     """An unsaved Comment on the draft's current version with every content and privacy rule applied."""
+    return Comment(**comment_values(draft, anchor, **fields))
+
+
+def comment_values(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_text="", commenter_name="",
+                   commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
+                   consent_publish_name=False, is_minor=False, receipt_code=None, actor=None, **provenance) -> dict:
+    """The column values of a new comment after every content and privacy rule (bulk imports insert these)."""
     body, reason, proposed_text = clean_content(body, reason, proposed_text)
     identity = apply_privacy_rules(name=commenter_name, contact=contact, wants_feedback=wants_feedback,
                                    consent_personal_info=consent_personal_info,
                                    consent_publish_name=consent_publish_name, is_minor=is_minor)
-    return Comment(
+    return dict(
         draft_id=draft.id, version_id=draft.current_version.id,
         article_id=anchor.article.id if anchor.article is not None else None,
         anchor_kind=anchor.kind, paragraph_no=anchor.paragraph_no, item_no=anchor.item_no,
