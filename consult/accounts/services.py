@@ -41,6 +41,9 @@ def create_user(username: str, password: str, role: str = "citizen", *, display_
 def update_user(user: User, *, role: str | None = None, active: bool | None = None, display_name=None,
                 contact_points=None, password: str | None = None, actor=None) -> User:
     """Change a user's role, state, name, bound contact points or password."""
+    if actor is not None and getattr(actor, "id", None) == user.id and user.role == "admin" and (
+            (role is not None and role != "admin") or active is False):
+        raise AccountError("不能取消自己的管理员角色或停用自己的账户，请由另一位管理员操作。")
     changes = {}
     if role is not None and role != user.role:
         if role not in ROLES:
