@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `consult.extensions` to this app."""
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from consult.i18n import select_locale
+    from consult.i18n import remember_choice, select_locale
 
     db.init_app(app)
     with app.app_context():
@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
         Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    app.after_request(remember_choice)
     import consult.models  # noqa: F401  (every table in the metadata; registers the user loader)
     from consult.search.hooks import init_app as init_search_hooks
 

@@ -64,3 +64,16 @@ def test_sqlite_file_database_uses_wal(tmp_path):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         db.session.remove()
         db.engine.dispose()
+
+
+def test_language_choice_is_remembered(client):
+    response = client.get("/drafts/?lang=en")
+    assert "lang=en" in response.headers.get("Set-Cookie", "")
+    assert 'lang="en"' in client.get("/drafts/").get_data(as_text=True)
+    assert 'lang="zh-CN"' in client.get("/drafts/?lang=zh_Hans_CN").get_data(as_text=True)
+
+
+def test_gettext_works_outside_requests(app):
+    from flask_babel import gettext
+
+    assert gettext("找不到该页面。") == "找不到该页面。"
