@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from consult.comments.rules import CommentError
 from consult.drafts.models import Article, DraftVersion
 from consult.lawtext import AnchorRef, article_label, format_anchor, int_to_cn, parse_anchor, split_items
@@ -42,14 +44,15 @@ class AnchorResolver:
         """Resolve one anchor text, or raise CommentError naming what does not exist."""
         raw = "" if text is None else str(text).strip()
         if not raw:
-            raise CommentError("请选择或填写意见针对的条款。", "anchor")
+            raise CommentError(_("请选择或填写意见针对的条款。"), "anchor")
         if raw in _KIND_WORDS:
             ref = AnchorRef(_KIND_WORDS[raw])
         else:
             try:
                 ref = parse_anchor(raw)
             except ValueError as exc:
-                raise CommentError(f"{exc}（可写 12、第十二条、12.2、第十二条第二款第（三）项、总体、名称、新增）。",
+                raise CommentError(_("%(problem)s（可写 12、第十二条、12.2、第十二条第二款第（三）项、总体、名称、新增）。",
+                                     problem=str(exc)),
                                    "anchor") from None
         if ref.kind in _LABELS:
             text = self.version.title if ref.kind == "title" else ""
@@ -57,7 +60,7 @@ class AnchorResolver:
         article = self._articles.get((ref.article_number, ref.article_suffix))
         label = article_label(ref.article_number, ref.article_suffix)
         if article is None:
-            raise CommentError(f"草案中没有{label}。", "anchor")
+            raise CommentError(_("草案中没有%(anchor)s。", anchor=label), "anchor")
         if ref.kind == "article":
             return ResolvedAnchor("article", article, None, None, article.label, article.text)
         paragraphs = list(article.paragraphs or [])
@@ -65,7 +68,8 @@ class AnchorResolver:
         if ref.kind == "item" and _paragraph_implied(raw):
             paragraph_no = _paragraph_with_item(paragraphs, ref.item) or paragraph_no
         if paragraph_no > len(paragraphs):
-            raise CommentError(f"草案中没有{label}第{int_to_cn(paragraph_no)}款（{label}共 {len(paragraphs)} 款）。",
+            raise CommentError(_("草案中没有%(anchor)s（%(article)s共 %(count)d 款）。",
+                                 anchor=f"{label}第{int_to_cn(paragraph_no)}款", article=label, count=len(paragraphs)),
                                "anchor")
         paragraph = paragraphs[paragraph_no - 1]
         if ref.kind == "paragraph":
@@ -76,8 +80,9 @@ class AnchorResolver:
         full = format_anchor(AnchorRef("item", ref.article_number, ref.article_suffix, paragraph_no, ref.item))
         if ref.item > len(items):
             where = f"{label}第{int_to_cn(paragraph_no)}款"
-            count = f"该款共 {len(items)} 项" if items else "该款没有分项"
-            raise CommentError(f"草案中没有{full}（{where}{count}）。", "anchor")
+            count = _("该款共 %(count)d 项", count=len(items)) if items else _("该款没有分项")
+            raise CommentError(_("草案中没有%(anchor)s（%(where)s%(count)s）。", anchor=full, where=where, count=count),
+                               "anchor")
         return ResolvedAnchor("item", article, paragraph_no, ref.item, full, items[ref.item - 1])
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from consult.accounts.permissions import can_enter_comments, is_staff
@@ -39,7 +40,7 @@ COLUMNS = {  # canonical name → (Chinese header, accepted spellings)
     "channel": ("渠道", ("渠道", "来源", "channel")),
     "date": ("日期", ("日期", "时间", "date")),
 }
-_ALIASES = {_key: name for name, (_, keys) in COLUMNS.items() for _key in (k.lower() for k in keys)}
+_ALIASES = {key.lower(): name for name, (_chinese, keys) in COLUMNS.items() for key in keys}
 CHANNEL_ALIASES = {"座谈会": "meeting", "会议": "meeting", "网上": "online", "在线": "online", "网络": "online",
                    "信函": "letter", "来信": "letter", "电子邮件": "email", "邮件": "email", "e-mail": "email",
                    "部门": "department", "专家": "expert"}
@@ -88,8 +89,8 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
     previous = db.session.scalar(select(CommentImport).where(
         CommentImport.draft_id == draft.id, CommentImport.file_hash == file_hash))
     if previous is not None:
-        raise _file_error(f"这个文件已经导入过这部草案（导入编号 {previous.id}，文件 {previous.filename}，"
-                          f"{previous.row_count} 条意见），没有重复导入。")
+        raise _file_error(_("这个文件已经导入过这部草案（导入编号 %(id)d，文件 %(filename)s，%(count)d 条意见），"
+                            "没有重复导入。", id=previous.id, filename=previous.filename, count=previous.row_count))
     try:
         table = read_rows(data, filename)
     except SpreadsheetError as exc:
@@ -100,7 +101,7 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
     if errors:
         raise ImportRejected(errors)
     if not rows:
-        raise _file_error("文件中只有表头，没有意见。")
+        raise _file_error(_("文件中只有表头，没有意见。"))
     return _store(rows, draft, filename, file_hash, actor=actor, meeting=meeting, demo=demo)
 
 
@@ -108,15 +109,15 @@ def _check_rights(draft, actor, contact_point, meeting) -> None:
     """The importer may enter comments for the given point/meeting; the meeting belongs to this draft and point."""
     if meeting is not None:
         if meeting.draft_id != draft.id:
-            raise CommentError("该会议不是关于这部草案的。", "meeting")
+            raise CommentError(_("该会议不是关于这部草案的。"), "meeting")
         if contact_point is not None and meeting.contact_point_id != contact_point.id:
-            raise CommentError("该会议不属于所选联系点。", "meeting")
+            raise CommentError(_("该会议不属于所选联系点。"), "meeting")
         contact_point = meeting.contact_point
     if actor is None:
         return  # the command line and the demo act as the system
     if contact_point is None:
         if not can_enter_comments(actor):
-            raise CommentError("您没有导入意见的权限。")
+            raise CommentError(_("您没有导入意见的权限。"))
         return
     check_entry_rights(actor, draft, contact_point, meeting)
 
@@ -138,13 +139,13 @@ def _map_header(header: list) -> dict[str, tuple[int, str]]:
             mapped[name] = (index, label)
     errors = []
     if unknown:
-        allowed = "、".join(chinese for chinese, _ in COLUMNS.values())
-        errors.append(f"未知的列：{'、'.join(unknown)}（可用的列：{allowed}）")
+        allowed = "、".join(chinese for chinese, _keys in COLUMNS.values())
+        errors.append(_("未知的列：%(columns)s（可用的列：%(allowed)s）", columns="、".join(unknown), allowed=allowed))
     if repeated:
-        errors.append(f"重复的列：{'、'.join(repeated)}")
+        errors.append(_("重复的列：%(columns)s", columns="、".join(repeated)))
     missing = [COLUMNS[n][0] for n in ("article", "body") if n not in mapped]
     if missing:
-        errors.append(f"缺少必需的列：{'、'.join(missing)}")
+        errors.append(_("缺少必需的列：%(columns)s", columns="、".join(missing)))
     if errors:
         raise ImportRejected([{"row": 1, "column": "", "message": m} for m in errors])
     return mapped
@@ -196,9 +197,9 @@ def _text(value) -> str:
 
 def _check_content(row: _Row, bad) -> None:
     values = row.values
-    checks = (("body", "意见", BODY_MAX, True), ("reason", "理由", TEXT_MAX, False),
-              ("proposed_text", "建议修改为", TEXT_MAX, False), ("commenter_name", "提出人", NAME_MAX, False),
-              ("contact", "联系方式", CONTACT_MAX, False))
+    checks = (("body", _("意见"), BODY_MAX, True), ("reason", _("理由"), TEXT_MAX, False),
+              ("proposed_text", _("建议修改为"), TEXT_MAX, False), ("commenter_name", _("提出人"), NAME_MAX, False),
+              ("contact", _("联系方式"), CONTACT_MAX, False))
     for name, label, maximum, required in checks:
         try:
             values[name] = clean_text(_text(values.get(name)), field=name, label=label, maximum=maximum,
@@ -215,17 +216,17 @@ def _row_point(row: _Row, default_point, meeting, actor, cache: dict, bad) -> Co
     code = _text(row.values.get("contact_point"))
     if not code:
         if default_point is None and actor is not None and not is_staff(actor):
-            bad("contact_point", "请填写联系点编号。")
+            bad("contact_point", _("请填写联系点编号。"))
         return default_point
     if code not in cache:
         cache[code] = db.session.scalar(select(ContactPoint).where(ContactPoint.code == code))
     point = cache[code]
     if point is None:
-        bad("contact_point", f"没有编号为 {code} 的联系点。")
+        bad("contact_point", _("没有编号为 %(code)s 的联系点。", code=code))
     elif meeting is not None and point.id != meeting.contact_point_id:
-        bad("contact_point", f"联系点 {code} 与所选会议的联系点不一致。")
+        bad("contact_point", _("联系点 %(code)s 与所选会议的联系点不一致。", code=code))
     elif actor is not None and not can_enter_comments(actor, point):
-        bad("contact_point", f"您不是联系点 {code} 的联络员，不能为它导入意见。")
+        bad("contact_point", _("您不是联系点 %(code)s 的联络员，不能为它导入意见。", code=code))
     return point
 
 
@@ -235,7 +236,8 @@ def _row_channel(row: _Row, bad) -> str:
         return "meeting"
     channel = CHANNEL_ALIASES.get(value, value.lower())
     if channel not in CHANNELS:
-        bad("channel", f"未知的渠道：{value}（可选：{'、'.join(CHANNELS)}，或 座谈会、网上、信函、电子邮件）。")
+        bad("channel", _("未知的渠道：%(value)s（可选：%(choices)s，或 座谈会、网上、信函、电子邮件）。", value=value,
+                         choices="、".join(CHANNELS)))
     return channel
 
 
@@ -255,7 +257,7 @@ def _row_date(row: _Row, bad) -> date | None:
                 return parsed
         except ValueError:
             pass
-    bad("date", f"日期无效：{_text(value)}（应写成 2026-11-18）。")
+    bad("date", _("日期无效：%(value)s（应写成 2026-11-18）。", value=_text(value)))
     return None
 
 

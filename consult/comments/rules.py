@@ -5,6 +5,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.comments.models import COMMENTER_CATEGORIES, Comment
@@ -32,12 +33,12 @@ class CommentError(ValueError):
 def check_window(draft) -> None:
     """Refuse unless the draft is published and its comment window is open now (every channel)."""
     if draft is None or not draft.is_published:
-        raise CommentError("草案尚未发布，不接受意见。")
+        raise CommentError(_("草案尚未发布，不接受意见。"))
     now = utcnow()
     if draft.comment_opens_at and now < draft.comment_opens_at:
-        raise CommentError("征求意见尚未开始，暂不接受意见。")
+        raise CommentError(_("征求意见尚未开始，暂不接受意见。"))
     if not draft.is_open(now):
-        raise CommentError("征求意见已截止，不再接受任何渠道的意见。")
+        raise CommentError(_("征求意见已截止，不再接受任何渠道的意见。"))
 
 
 def clean_text(value, *, field: str, label: str, maximum: int, required: bool = False) -> str:
@@ -45,9 +46,10 @@ def clean_text(value, *, field: str, label: str, maximum: int, required: bool = 
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not text:
-        raise CommentError(f"{label}不能为空。", field)
+        raise CommentError(_("%(label)s不能为空。", label=label), field)
     if len(text) > maximum:
-        raise CommentError(f"{label}不能超过 {maximum} 个字（现有 {len(text)} 个字）。", field)
+        raise CommentError(_("%(label)s不能超过 %(maximum)d 个字（现有 %(length)d 个字）。", label=label, maximum=maximum,
+                             length=len(text)), field)
     return text
 
 
@@ -55,7 +57,8 @@ def clean_category(value) -> str:
     """An empty category or one of COMMENTER_CATEGORIES."""
     category = (value or "").strip()
     if category and category not in COMMENTER_CATEGORIES:
-        raise CommentError(f"未知的类别：{category}（可选：{'、'.join(COMMENTER_CATEGORIES)}）。",
+        raise CommentError(_("未知的类别：%(category)s（可选：%(choices)s）。", category=category,
+                             choices="、".join(COMMENTER_CATEGORIES)),
                            "commenter_category")
     return category
 
@@ -81,16 +84,16 @@ def apply_privacy_rules(*, name, contact, wants_feedback, consent_personal_info,
       wanting feedback is dropped (minimum collection).
     - Children under 14: the comment is flagged and no name or contact is stored at all.
     """
-    name = clean_text(name, field="commenter_name", label="姓名", maximum=NAME_MAX)
-    contact = clean_text(contact, field="contact", label="联系方式", maximum=CONTACT_MAX)
+    name = clean_text(name, field="commenter_name", label=_("姓名"), maximum=NAME_MAX)
+    contact = clean_text(contact, field="contact", label=_("联系方式"), maximum=CONTACT_MAX)
     if is_minor:
         return Identity("", "", False, False, False, True)
     if not wants_feedback:
         contact = ""
     elif not contact:
-        raise CommentError("希望收到反馈时请填写联系方式（电话或电子邮箱），或取消“希望收到反馈”。", "contact")
+        raise CommentError(_("希望收到反馈时请填写联系方式（电话或电子邮箱），或取消“希望收到反馈”。"), "contact")
     elif not consent_personal_info:
-        raise CommentError("保存联系方式需要您的同意：请勾选同意个人信息说明，或删除联系方式并取消“希望收到反馈”。",
+        raise CommentError(_("保存联系方式需要您的同意：请勾选同意个人信息说明，或删除联系方式并取消“希望收到反馈”。"),
                            "consent_personal_info")
     return Identity(name, contact, bool(wants_feedback), bool(wants_feedback and consent_personal_info),
                     bool(consent_publish_name and name), False)

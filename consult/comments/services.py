@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.accounts.permissions import can_edit_comment, can_enter_comments, is_staff
@@ -29,9 +30,9 @@ CHANNEL_LABELS = {"meeting": "座谈会", "online": "网上", "letter": "信函"
 
 def clean_content(body, reason="", proposed_text="") -> tuple[str, str, str]:
     """Body 1–5000 characters, reason and proposed wording at most 5000 each."""
-    return (clean_text(body, field="body", label="意见", maximum=BODY_MAX, required=True),
-            clean_text(reason, field="reason", label="理由", maximum=TEXT_MAX),
-            clean_text(proposed_text, field="proposed_text", label="建议修改为", maximum=TEXT_MAX))
+    return (clean_text(body, field="body", label=_("意见"), maximum=BODY_MAX, required=True),
+            clean_text(reason, field="reason", label=_("理由"), maximum=TEXT_MAX),
+            clean_text(proposed_text, field="proposed_text", label=_("建议修改为"), maximum=TEXT_MAX))
 
 
 def build_comment(draft, anchor: ResolvedAnchor, **fields) -> Comment:
@@ -86,14 +87,14 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
 def check_entry_rights(actor, draft, contact_point, meeting=None) -> None:
     """Refuse unless `actor` may record comments for this contact point and meeting (defence in depth)."""
     if actor is None or not can_enter_comments(actor, contact_point):
-        raise CommentError("您没有为该联系点录入意见的权限。", "contact_point")
+        raise CommentError(_("您没有为该联系点录入意见的权限。"), "contact_point")
     if contact_point is None and not is_staff(actor):
-        raise CommentError("请选择联系点。", "contact_point")
+        raise CommentError(_("请选择联系点。"), "contact_point")
     if meeting is not None:
         if meeting.draft_id != draft.id:
-            raise CommentError("该会议不是关于这部草案的。", "meeting")
+            raise CommentError(_("该会议不是关于这部草案的。"), "meeting")
         if contact_point is None or meeting.contact_point_id != contact_point.id:
-            raise CommentError("该会议不属于所选联系点。", "meeting")
+            raise CommentError(_("该会议不属于所选联系点。"), "meeting")
 
 
 def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, channel="meeting", reason="",
@@ -107,9 +108,9 @@ def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, chan
     check_window(draft)
     check_entry_rights(actor, draft, contact_point, meeting)
     if channel not in CHANNELS:
-        raise CommentError(f"未知的渠道：{channel}。", "channel")
+        raise CommentError(_("未知的渠道：%(channel)s。", channel=channel), "channel")
     if submitted_on is not None and not isinstance(submitted_on, date):
-        raise CommentError("日期无效。", "submitted_on")
+        raise CommentError(_("日期无效。"), "submitted_on")
     resolved = resolve_anchor(draft.current_version, anchor)
     comment = build_comment(
         draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
@@ -134,9 +135,9 @@ def check_edit_rights(comment: Comment, actor) -> None:
     if actor is not None and is_staff(actor):
         return
     if comment.locked:
-        raise CommentError("该意见已被工作人员锁定，不能再修改。")
+        raise CommentError(_("该意见已被工作人员锁定，不能再修改。"))
     if actor is None or not can_edit_comment(actor, comment):
-        raise CommentError("您没有修改该意见的权限。")
+        raise CommentError(_("您没有修改该意见的权限。"))
     check_window(comment.draft)
 
 
@@ -171,7 +172,7 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
         values["commenter_category"] = clean_category(fields["commenter_category"])
     if "channel" in fields:
         if fields["channel"] not in CHANNELS:
-            raise CommentError(f"未知的渠道：{fields['channel']}。", "channel")
+            raise CommentError(_("未知的渠道：%(channel)s。", channel=fields["channel"]), "channel")
         values["channel"] = fields["channel"]
     if "meeting" in fields:
         meeting = fields["meeting"]
@@ -180,7 +181,7 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
         values["meeting_id"] = meeting.id if meeting is not None else None
     if "submitted_on" in fields:
         if fields["submitted_on"] is not None and not isinstance(fields["submitted_on"], date):
-            raise CommentError("日期无效。", "submitted_on")
+            raise CommentError(_("日期无效。"), "submitted_on")
         values["submitted_on"] = fields["submitted_on"]
     for name, value in values.items():
         if getattr(comment, name) != value:
@@ -207,7 +208,7 @@ def delete_comment(comment: Comment, *, actor) -> None:
 def purge_contact_details(draft, *, actor) -> int:
     """After the window closed: erase every commenter's contact of the draft, keep text and decision (PIPL 第十九条)."""
     if draft.comment_closes_at is None or draft.is_open() or utcnow() < draft.comment_closes_at:
-        raise CommentError("征求意见尚未截止，不能清除联系方式（反馈需要用到）。请在截止后再清除。")
+        raise CommentError(_("征求意见尚未截止，不能清除联系方式（反馈需要用到）。请在截止后再清除。"))
     with_contact = Comment.draft_id == draft.id, Comment.commenter_contact != ""
     ids = list(db.session.scalars(select(Comment.id).where(*with_contact)))
     now = utcnow()

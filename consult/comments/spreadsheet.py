@@ -12,6 +12,8 @@ import warnings
 import zipfile
 from pathlib import PurePath
 
+from flask_babel import gettext as _
+
 MAX_ROWS = 10_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # declared size of all members of an .xlsx
 MAX_RATIO = 100  # declared uncompressed size / compressed size of the whole file
@@ -26,18 +28,22 @@ def read_rows(data: bytes, filename: str) -> list[list]:
     """Every row of the first sheet (header first) as lists of cell values; at most MAX_ROWS data rows."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
-        shown = suffix or "（无扩展名）"
-        raise SpreadsheetError(f"不支持的文件类型：{shown}。请上传 .xlsx 或 .csv 文件（可先下载模板）。")
+        shown = suffix or _("（无扩展名）")
+        raise SpreadsheetError(_("不支持的文件类型：%(suffix)s。请上传 .xlsx 或 .csv 文件（可先下载模板）。", suffix=shown))
     if not data:
-        raise SpreadsheetError("文件是空的。")
+        raise SpreadsheetError(_("文件是空的。"))
     rows = _read_xlsx(data) if suffix == ".xlsx" else _read_csv(data)
     while rows and _blank(rows[-1]):
         rows.pop()
     if not rows:
-        raise SpreadsheetError("文件中没有任何内容。")
+        raise SpreadsheetError(_("文件中没有任何内容。"))
     if len(rows) - 1 > MAX_ROWS:
-        raise SpreadsheetError(f"文件超过 {MAX_ROWS} 行意见，请拆分成几个文件分别导入。")
+        raise _too_many_rows()
     return rows
+
+
+def _too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(_("文件超过 %(limit)d 行意见，请拆分成几个文件分别导入。", limit=MAX_ROWS))
 
 
 def _blank(row) -> bool:
@@ -49,7 +55,7 @@ def _append(rows: list, row: list) -> None:
     if len(rows) > MAX_ROWS:
         if _blank(row):
             return
-        raise SpreadsheetError(f"文件超过 {MAX_ROWS} 行意见，请拆分成几个文件分别导入。")
+        raise _too_many_rows()
     rows.append(row)
 
 
@@ -59,12 +65,12 @@ def check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise SpreadsheetError("文件已损坏，或不是有效的 .xlsx 文件（请用 Excel/WPS 另存为 .xlsx 后重试）。") from None
+        raise SpreadsheetError(_("文件已损坏，或不是有效的 .xlsx 文件（请用 Excel/WPS 另存为 .xlsx 后重试）。")) from None
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED or (total > MAX_RATIO * max(len(data), 1) and total > 10 * 1024 * 1024):
-        raise SpreadsheetError("文件解压后过大（疑似压缩炸弹），已拒绝。")
+        raise SpreadsheetError(_("文件解压后过大（疑似压缩炸弹），已拒绝。"))
     if not any(member.filename == "xl/workbook.xml" for member in members):
-        raise SpreadsheetError("文件不是有效的 .xlsx 工作簿（缺少工作簿内容）。")
+        raise SpreadsheetError(_("文件不是有效的 .xlsx 工作簿（缺少工作簿内容）。"))
 
 
 def _read_xlsx(data: bytes) -> list[list]:
@@ -85,25 +91,25 @@ def _read_xlsx(data: bytes) -> list[list]:
     except SpreadsheetError:
         raise
     except Exception:  # openpyxl raises many types (KeyError, ValueError, XML errors) on damaged files
-        raise SpreadsheetError("文件已损坏，无法读取其中的表格（请用 Excel/WPS 另存为 .xlsx 后重试）。") from None
+        raise SpreadsheetError(_("文件已损坏，无法读取其中的表格（请用 Excel/WPS 另存为 .xlsx 后重试）。")) from None
     return rows
 
 
 def _read_csv(data: bytes) -> list[list]:
     if data.startswith(b"PK\x03\x04"):
-        raise SpreadsheetError("这是一个 Excel（.xlsx）文件，却以 .csv 为扩展名：请把扩展名改回 .xlsx。")
+        raise SpreadsheetError(_("这是一个 Excel（.xlsx）文件，却以 .csv 为扩展名：请把扩展名改回 .xlsx。"))
     if b"\x00" in data[:65536]:
-        raise SpreadsheetError("文件不是文本格式的 .csv（可能是二进制文件改了扩展名）。")
+        raise SpreadsheetError(_("文件不是文本格式的 .csv（可能是二进制文件改了扩展名）。"))
     text = _decode(data)
     controls = sum(1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
     if controls > 3:
-        raise SpreadsheetError("文件不是文本格式的 .csv（含有大量控制字符）。")
+        raise SpreadsheetError(_("文件不是文本格式的 .csv（含有大量控制字符）。"))
     rows: list[list] = []
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
             _append(rows, row)
     except csv.Error as exc:
-        raise SpreadsheetError(f"CSV 格式有误（第 {len(rows) + 1} 行）：{exc}。") from None
+        raise SpreadsheetError(_("CSV 格式有误（第 %(row)d 行）：%(problem)s。", row=len(rows) + 1, problem=str(exc))) from None
     return rows
 
 
@@ -114,4 +120,4 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 .csv。")
+    raise SpreadsheetError(_("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 .csv。"))
