@@ -69,7 +69,8 @@ class AnchorResolver:
             paragraph_no = _paragraph_with_item(paragraphs, ref.item) or paragraph_no
         if paragraph_no > len(paragraphs):
             raise CommentError(_("草案中没有%(anchor)s（%(article)s共 %(count)d 款）。",
-                                 anchor=f"{label}第{int_to_cn(paragraph_no)}款", article=label, count=len(paragraphs)),
+                                 anchor=f"{label}第{int_to_cn(paragraph_no)}款", article=label,
+                                 count=len(paragraphs)),
                                "anchor")
         paragraph = paragraphs[paragraph_no - 1]
         if ref.kind == "paragraph":
@@ -77,12 +78,13 @@ class AnchorResolver:
                                   format_anchor(AnchorRef("paragraph", ref.article_number, ref.article_suffix,
                                                           paragraph_no)), paragraph)
         items = split_items(paragraph)[1]
-        full = format_anchor(AnchorRef("item", ref.article_number, ref.article_suffix, paragraph_no, ref.item))
+        full = format_anchor(AnchorRef("item", ref.article_number, ref.article_suffix, paragraph_no,
+                                       ref.item))
         if ref.item > len(items):
             where = f"{label}第{int_to_cn(paragraph_no)}款"
             count = _("该款共 %(count)d 项", count=len(items)) if items else _("该款没有分项")
-            raise CommentError(_("草案中没有%(anchor)s（%(where)s%(count)s）。", anchor=full, where=where, count=count),
-                               "anchor")
+            raise CommentError(_("草案中没有%(anchor)s（%(where)s%(count)s）。", anchor=full, where=where,
+                                 count=count), "anchor")
         return ResolvedAnchor("item", article, paragraph_no, ref.item, full, items[ref.item - 1])
 
 

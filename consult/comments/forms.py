@@ -17,7 +17,8 @@ class CommentForm(FlaskForm):
     proposed_text = TextAreaField(_l("建议修改为（可选）"), validators=[Optional(), Length(max=TEXT_MAX)])
     commenter_name = StringField(_l("姓名或单位（可选，不填即匿名）"), validators=[Optional(), Length(max=NAME_MAX)])
     commenter_category = SelectField(_l("身份类别（可选）"), validate_choice=True,
-                                     choices=[SelectChoice("", _l("不填"))] + [SelectChoice(c, c) for c in COMMENTER_CATEGORIES])
+                                     choices=[SelectChoice("", _l("不填"))]
+                                     + [SelectChoice(c, c) for c in COMMENTER_CATEGORIES])
     consent_publish_name = BooleanField(_l("同意在公开页面显示我的姓名（不勾选则显示为“张*”）"))
     wants_feedback = BooleanField(_l("我希望收到意见采纳情况的反馈"))
     contact = StringField(_l("联系方式（电话或电子邮箱，仅用于反馈）"), validators=[Optional(), Length(max=CONTACT_MAX)])

@@ -79,7 +79,7 @@ class _Row:
 
 def import_comments_file(data: bytes, filename: str, *, draft, contact_point=None, meeting=None, actor=None,
                          demo: bool = False) -> dict:
-    """Check every row of a .xlsx/.csv file and store its comments, or store nothing and raise ImportRejected."""
+    """Check every row of a .xlsx/.csv file; store all its comments, or nothing and raise ImportRejected."""
     try:
         check_window(draft)
         _check_rights(draft, actor, contact_point, meeting)
@@ -96,8 +96,8 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
     except SpreadsheetError as exc:
         raise _file_error(str(exc)) from None
     headers = _map_header(table[0])
-    rows, errors = _check_rows(table[1:], headers, draft, actor, contact_point or getattr(meeting, "contact_point",
-                                                                                          None), meeting)
+    default_point = contact_point or getattr(meeting, "contact_point", None)
+    rows, errors = _check_rows(table[1:], headers, draft, actor, default_point, meeting)
     if errors:
         raise ImportRejected(errors)
     if not rows:
@@ -106,7 +106,7 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
 
 
 def _check_rights(draft, actor, contact_point, meeting) -> None:
-    """The importer may enter comments for the given point/meeting; the meeting belongs to this draft and point."""
+    """The importer may enter comments for the point/meeting; the meeting belongs to this draft and point."""
     if meeting is not None:
         if meeting.draft_id != draft.id:
             raise CommentError(_("该会议不是关于这部草案的。"), "meeting")
@@ -278,7 +278,8 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
         published = demo and row.channel == "online"
         values.append(comment_values(
             draft, row.anchor, body=v["body"], reason=v["reason"], proposed_text=v["proposed_text"],
-            commenter_name=v["commenter_name"], commenter_category=v["commenter_category"], contact=v["contact"],
+            commenter_name=v["commenter_name"], commenter_category=v["commenter_category"],
+            contact=v["contact"],
             # A contact in a facilitator's sheet was given for feedback, with consent collected on paper.
             wants_feedback=bool(v["contact"]), consent_personal_info=bool(v["contact"]), receipt_code=code,
             actor=actor, channel=row.channel, moderation_state="published" if published else "internal",
@@ -286,7 +287,7 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
             meeting_id=row_meeting.id if row_meeting is not None else None, import_id=batch.id,
             submitted_on=row.submitted_on))
     # One multi-row INSERT instead of 10,000 ORM objects (measured: ~10x less time for a full sheet).
-    # render_nulls keeps every row's key set identical, so they go out as one batch (not one per None pattern).
+    # render_nulls keeps every row's key set identical: one batch, not one per pattern of None values.
     ids = list(db.session.scalars(insert(Comment).returning(Comment.id, sort_by_parameter_order=True), values,
                                   execution_options={"render_nulls": True}))
     enqueue_many("comment", ids)

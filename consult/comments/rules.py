@@ -105,7 +105,8 @@ def new_receipt_codes(count: int = 1) -> list[str]:
     codes: list[str] = []
     while len(codes) < count:
         batch = sorted({_random_code() for _ in range(min(count - len(codes), 1000))} - taken - set(codes))
-        existing = set(db.session.scalars(select(Comment.receipt_code).where(Comment.receipt_code.in_(batch))))
+        existing = set(db.session.scalars(
+            select(Comment.receipt_code).where(Comment.receipt_code.in_(batch))))
         codes.extend(code for code in batch if code not in existing)
     return codes
 

@@ -1,4 +1,6 @@
-"""Comment verbs: submit online, enter for a contact point, correct, delete, purge contacts. Flush, never commit.
+"""Comment verbs: submit online, enter for a contact point, correct, delete, purge contacts.
+
+Services flush, never commit.
 
 Every verb applies the same rules (consult.comments.rules): the comment window for every channel, lengths,
 personal information (PIPL), receipt codes; records an audit event and queues the comment for the search
@@ -42,7 +44,8 @@ def build_comment(draft, anchor: ResolvedAnchor, **fields) -> Comment:
 
 def comment_values(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_text="", commenter_name="",
                    commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
-                   consent_publish_name=False, is_minor=False, receipt_code=None, actor=None, **provenance) -> dict:
+                   consent_publish_name=False, is_minor=False, receipt_code=None, actor=None,
+                   **provenance) -> dict:
     """The column values of a new comment after every content and privacy rule (bulk imports insert these)."""
     body, reason, proposed_text = clean_content(body, reason, proposed_text)
     identity = apply_privacy_rules(name=commenter_name, contact=contact, wants_feedback=wants_feedback,
@@ -56,7 +59,8 @@ def comment_values(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_t
         commenter_name=identity.name, commenter_category=clean_category(commenter_category),
         commenter_contact=identity.contact, commenter_is_minor=identity.is_minor,
         is_organisation=looks_like_organisation(identity.name), wants_feedback=identity.wants_feedback,
-        consent_personal_info=identity.consent_personal_info, consent_publish_name=identity.consent_publish_name,
+        consent_personal_info=identity.consent_personal_info,
+        consent_publish_name=identity.consent_publish_name,
         receipt_code=receipt_code or new_receipt_codes(1)[0], created_by_id=getattr(actor, "id", None),
         **provenance)
 
@@ -66,21 +70,24 @@ def _save(comment: Comment, action: str, actor, **details) -> Comment:
     db.session.flush()
     enqueue("comment", comment.id)
     record(actor, action, comment, receipt_code=comment.receipt_code, anchor_kind=comment.anchor_kind,
-           article_id=comment.article_id, channel=comment.channel, minor=comment.commenter_is_minor, **details)
+           article_id=comment.article_id, channel=comment.channel, minor=comment.commenter_is_minor,
+           **details)
     return comment
 
 
 def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text="", commenter_name="",
-                          commenter_category="", contact="", wants_feedback=False, consent_personal_info=False,
-                          consent_publish_name=False, is_minor=False, actor=None) -> Comment:
-    """A citizen's comment from the public form: channel online, waiting for moderation, with a receipt code."""
+                          commenter_category="", contact="", wants_feedback=False,
+                          consent_personal_info=False, consent_publish_name=False, is_minor=False,
+                          actor=None) -> Comment:
+    """A citizen's comment from the public form: channel online, awaiting moderation, with a receipt code."""
     check_window(draft)
     resolved = resolve_anchor(draft.current_version, anchor)
     comment = build_comment(
         draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
         consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
-        is_minor=is_minor, actor=actor, channel="online", moderation_state="pending", submitted_on=utcnow().date())
+        is_minor=is_minor, actor=actor, channel="online", moderation_state="pending",
+        submitted_on=utcnow().date())
     return _save(comment, "comment.submit", actor)
 
 
@@ -98,8 +105,9 @@ def check_entry_rights(actor, draft, contact_point, meeting=None) -> None:
 
 
 def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, channel="meeting", reason="",
-                  proposed_text="", commenter_name="", commenter_category="", contact="", wants_feedback=False,
-                  submitted_on=None, actor, is_minor=False, consent_personal_info=True) -> Comment:
+                  proposed_text="", commenter_name="", commenter_category="", contact="",
+                  wants_feedback=False, submitted_on=None, actor, is_minor=False,
+                  consent_personal_info=True) -> Comment:
     """A resident's comment recorded by a facilitator (or staff) for a contact point; moderation "internal".
 
     The facilitator collects consent when writing down a contact for feedback, so consent defaults to yes;
@@ -142,7 +150,7 @@ def check_edit_rights(comment: Comment, actor) -> None:
 
 
 def update_comment(comment: Comment, *, actor, **fields) -> Comment:
-    """Correct a comment's text, anchor, commenter or provenance; audited field by field (no personal values)."""
+    """Correct a comment's text, anchor, commenter or provenance; audits field names, not personal data."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_comment() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -150,7 +158,8 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
     changed: list[str] = []
     current = {"body": comment.body, "reason": comment.reason, "proposed_text": comment.proposed_text}
     current.update({k: fields[k] for k in _CONTENT_FIELDS if k in fields})
-    values = dict(zip(_CONTENT_FIELDS, clean_content(current["body"], current["reason"], current["proposed_text"])))
+    values = dict(zip(_CONTENT_FIELDS,
+                      clean_content(current["body"], current["reason"], current["proposed_text"])))
     if "anchor" in fields:
         resolved = resolve_anchor(comment.version, fields["anchor"])
         values.update(article_id=resolved.article.id if resolved.article else None, anchor_kind=resolved.kind,
@@ -165,8 +174,10 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
             consent_publish_name=fields.get("consent_publish_name", comment.consent_publish_name),
             is_minor=fields.get("is_minor", old_minor))
         values.update(commenter_name=identity.name, commenter_contact=identity.contact,
-                      wants_feedback=identity.wants_feedback, consent_personal_info=identity.consent_personal_info,
-                      consent_publish_name=identity.consent_publish_name, commenter_is_minor=identity.is_minor,
+                      wants_feedback=identity.wants_feedback,
+                      consent_personal_info=identity.consent_personal_info,
+                      consent_publish_name=identity.consent_publish_name,
+                      commenter_is_minor=identity.is_minor,
                       is_organisation=looks_like_organisation(identity.name))
     if "commenter_category" in fields:
         values["commenter_category"] = clean_category(fields["commenter_category"])
@@ -206,16 +217,18 @@ def delete_comment(comment: Comment, *, actor) -> None:
 
 
 def purge_contact_details(draft, *, actor) -> int:
-    """After the window closed: erase every commenter's contact of the draft, keep text and decision (PIPL 第十九条)."""
+    """After the window closed: erase the draft's commenters' contacts, keep text and decision (PIPL 第十九条)."""
     if draft.comment_closes_at is None or draft.is_open() or utcnow() < draft.comment_closes_at:
         raise CommentError(_("征求意见尚未截止，不能清除联系方式（反馈需要用到）。请在截止后再清除。"))
     with_contact = Comment.draft_id == draft.id, Comment.commenter_contact != ""
     ids = list(db.session.scalars(select(Comment.id).where(*with_contact)))
     now = utcnow()
-    db.session.execute(update(Comment).where(*with_contact).values(commenter_contact="", contact_purged_at=now)
-                       .execution_options(synchronize_session="fetch"))
-    db.session.execute(update(Comment).where(Comment.draft_id == draft.id, Comment.contact_purged_at.is_(None))
-                       .values(contact_purged_at=now).execution_options(synchronize_session="fetch"))
+    fetch = {"synchronize_session": "fetch"}
+    db.session.execute(update(Comment).where(*with_contact)
+                       .values(commenter_contact="", contact_purged_at=now).execution_options(**fetch))
+    db.session.execute(update(Comment)
+                       .where(Comment.draft_id == draft.id, Comment.contact_purged_at.is_(None))
+                       .values(contact_purged_at=now).execution_options(**fetch))
     db.session.flush()
     enqueue_many("comment", ids)
     record(actor, "privacy.purge_contacts", draft, purged=len(ids))

@@ -51,7 +51,7 @@ def _blank(row) -> bool:
 
 
 def _append(rows: list, row: list) -> None:
-    """Keep a row; past the limit only blank rows (Excel's formatted empty tail) are tolerated, and dropped."""
+    """Keep a row; past the limit only blank rows (Excel's formatted empty tail) are tolerated (dropped)."""
     if len(rows) > MAX_ROWS:
         if _blank(row):
             return
@@ -109,7 +109,8 @@ def _read_csv(data: bytes) -> list[list]:
         for row in csv.reader(io.StringIO(text, newline="")):
             _append(rows, row)
     except csv.Error as exc:
-        raise SpreadsheetError(_("CSV 格式有误（第 %(row)d 行）：%(problem)s。", row=len(rows) + 1, problem=str(exc))) from None
+        raise SpreadsheetError(_("CSV 格式有误（第 %(row)d 行）：%(problem)s。", row=len(rows) + 1,
+                                 problem=str(exc))) from None
     return rows
 
 

@@ -39,8 +39,8 @@ def _form_context(draft: Draft, form: CommentForm) -> dict:
         focus = services.resolve_anchor(version, request.args.get("anchor") or wanted)
     except CommentError:
         pass
-    form.anchor.choices = [SelectChoice(value, label)
-                           for value, label in services.anchor_options(version, focus.article if focus else None)]
+    options = services.anchor_options(version, focus.article if focus else None)
+    form.anchor.choices = [SelectChoice(value, label) for value, label in options]
     try:
         chosen = services.resolve_anchor(version, wanted)
         form.anchor.data = chosen.key
@@ -62,7 +62,8 @@ def new(draft_id: int):
     draft = load_published_draft(draft_id)
     form = CommentForm()
     if request.method == "POST" and form.website.data:
-        return render_template("comments/submitted.html", draft=draft, code=new_receipt_codes(1)[0], comment=None)
+        return render_template("comments/submitted.html", draft=draft, code=new_receipt_codes(1)[0],
+                               comment=None)
     if not form.validate_on_submit():
         return _render_form(draft, form, status=422 if request.method == "POST" else 200)
     try:

@@ -76,9 +76,11 @@ def test_import_errors_as_json(runner, db, draft, tmp_path, count):
 def test_import_bad_arguments(runner, db, draft, tmp_path):
     path = write_csv(tmp_path / "ok.csv", [["3", "意见", "", "", ""]])
     assert "no draft with id 999" in runner.invoke(args=["comments", "import", path, "--draft", "999"]).output
-    result = runner.invoke(args=["comments", "import", path, "--draft", str(draft.id), "--contact-point", "NOPE"])
+    result = runner.invoke(args=["comments", "import", path, "--draft", str(draft.id),
+                                 "--contact-point", "NOPE"])
     assert result.exit_code != 0 and "no contact point with code NOPE" in result.output
-    result = runner.invoke(args=["comments", "import", str(tmp_path / "missing.csv"), "--draft", str(draft.id)])
+    missing = str(tmp_path / "missing.csv")
+    result = runner.invoke(args=["comments", "import", missing, "--draft", str(draft.id)])
     assert result.exit_code != 0 and "file not found" in result.output
     bad = tmp_path / "x.xls"
     bad.write_bytes(b"whatever")
@@ -88,7 +90,8 @@ def test_import_bad_arguments(runner, db, draft, tmp_path):
 
 def test_purge_refused_while_open_then_done_when_closed(runner, db, draft, close_window, count):
     comment = submit_online_comment(draft, anchor="3", body="意见", commenter_name="孙八",
-                                    contact="sun@example.org", wants_feedback=True, consent_personal_info=True)
+                                    contact="sun@example.org", wants_feedback=True,
+                                    consent_personal_info=True)
     db.session.commit()
     result = runner.invoke(args=["privacy", "purge", "--draft", str(draft.id)])
     assert result.exit_code != 0 and "尚未截止" in result.output

@@ -84,7 +84,8 @@ def test_xlsx_with_english_headers_in_any_order(db, draft, point, count):
     db.session.commit()
     assert result["created"] == 2
     first, second = db.session.scalars(select(Comment).order_by(Comment.id)).all()
-    assert first.article.number == 2 and first.submitted_on == date(2026, 11, 18) and first.contact_point_id == point.id
+    assert first.article.number == 2 and first.submitted_on == date(2026, 11, 18)
+    assert first.contact_point_id == point.id
     assert second.item_no == 3 and second.channel == "email"
 
 
@@ -286,7 +287,8 @@ def test_real_sample_comments_import_cleanly(db, tourism_draft, count):
     db.session.commit()
     assert result["created"] == expected == count(Comment)
     assert count(Meeting) > 0
-    assert count(Comment, Comment.moderation_state == "published") == count(Comment, Comment.channel == "online")
+    published = count(Comment, Comment.moderation_state == "published")
+    assert published == count(Comment, Comment.channel == "online")
     assert count(Comment, Comment.article_id.is_(None), Comment.anchor_kind.in_(("article", "paragraph",
                                                                                  "item"))) == 0
 
