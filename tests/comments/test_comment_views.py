@@ -104,8 +104,8 @@ def test_filled_honeypot_looks_like_success_but_stores_nothing(client, db, draft
 
 def test_closed_draft_refuses_and_keeps_text(client, db, draft, close_window):
     close_window(draft)
-    page = client.get(f"/comments/new/{draft.id}?anchor=3")
-    assert "暂不接受意见" in page.get_data(as_text=True)
+    page = client.get(f"/comments/new/{draft.id}?anchor=3").get_data(as_text=True)
+    assert "暂不接受意见" in page and 'class="comment-form"' not in page
     response = client.post(f"/comments/new/{draft.id}", data=form_data(body="截止后才写好的意见"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
