@@ -48,6 +48,7 @@ class TestConfig(Config):
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for test users only
     RATELIMIT_ENABLED = False
     SEARCH_INDEXING = "inline"
     SERVER_NAME = None
