@@ -27,10 +27,11 @@ def register(app) -> None:
     from consult.demo import demo_command
     from consult.drafts.commands import drafts_cli
     from consult.exports.commands import export_cli
+    from consult.review.commands import review_cli
     from consult.search.commands import search_cli
 
     for command in (drafts_cli, users_cli, contact_points_cli, comments_cli, privacy_cli, search_cli,
-                    export_cli, demo_command):
+                    export_cli, review_cli, demo_command):
         app.cli.add_command(command)
 
 
