@@ -68,6 +68,8 @@ def test_csv_in_every_encoding(db, draft, point, encoding, count):
     assert third.anchor_kind == "general" and third.channel == "letter" and third.is_organisation
     assert [c.submitted_on for c in comments] == [date(2026, 11, 18), date(2026, 11, 19), date(2026, 11, 20)]
     assert all(c.import_id == result["import_id"] and c.moderation_state == "internal" for c in comments)
+    assert all(c.created_at is not None and c.updated_at is not None for c in comments)
+    assert all(c.version_id == draft.current_version.id and c.receipt_code for c in comments)
     assert first.contact_point_id == point.id and third.contact_point_id is None
     assert first.commenter_contact == "13900002222" and first.wants_feedback
     assert second.proposed_text == "民宿经营者应当在开业后三十日内登记。"
