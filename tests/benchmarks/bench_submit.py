@@ -328,7 +328,8 @@ def main(argv=None) -> int:
     print(f"stored {web['stored']} of {web['sent']} sent; machine load average {os.getloadavg()[0]:.1f}")
     for error in web["errors"][:5]:
         print(f"error: {error}")
-    print(json.dumps({"name": "submit", "size": args.size, "unit": "comments/s", "ours": round(web["rate"], 1),
+    print(json.dumps({"name": "submit", "size": args.size, "unit": "comments/s",
+                      "ours": round(web["rate"], 1),
                       "baseline": round(baseline, 1), "ratio": round(web["rate"] / baseline, 3),
                       "stored": web["stored"], "sent": web["sent"], "p50_ms": round(web["p50_ms"], 1),
                       "p95_ms": round(web["p95_ms"], 1), "workers": args.workers, "clients": args.clients,

@@ -2,7 +2,8 @@
 
 The app runs on a file SQLite database in a temporary folder (schema from the migrations, the demo data
 of `consult demo`), served by werkzeug (threaded) in its own process with CSRF enabled and rate limits high
-enough for the tests; the test process opens the same database to seed data and check results. Chromium is Debian's `/usr/bin/chromium` driven by Playwright; Playwright never downloads a browser.
+enough for the tests; the test process opens the same database to seed data and check results.
+Chromium is Debian's `/usr/bin/chromium` driven by Playwright; Playwright never downloads a browser.
 Without Chromium the tests fail when `CI` is set and are skipped (with the reason) otherwise.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ PROJECT_ROOT = HERE.parent.parent
 CHROMIUM = Path(os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--lang=en-US"]  # a fixed UI language: date inputs read mm/dd/yyyy whatever the machine's locale
+                 "--lang=en-US"]  # fixed UI language: date inputs read mm/dd/yyyy on any machine
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -54,21 +55,25 @@ class LiveServer:
 
     def url(self, endpoint: str, **values) -> str:
         """Absolute URL of an endpoint; fails clearly when that page has not been written yet."""
-        if endpoint not in self.app.view_functions:
-            pytest.fail(f"endpoint {endpoint!r} is not registered: that page does not exist yet", pytrace=False)
+        self._require(endpoint)
         adapter = self.app.url_map.bind("127.0.0.1", url_scheme="http")
         return self.base_url + adapter.build(endpoint, values)
 
     def url_with(self, endpoint: str, known: dict, **query) -> str:
         """URL of an endpoint whose path arguments are filled by name from `known` (plus a query string)."""
-        if endpoint not in self.app.view_functions:
-            pytest.fail(f"endpoint {endpoint!r} is not registered: that page does not exist yet", pytrace=False)
+        self._require(endpoint)
         rule = next(r for r in self.app.url_map.iter_rules() if r.endpoint == endpoint)
         missing = [name for name in rule.arguments if name not in known]
         if missing:
-            pytest.fail(f"{endpoint} ({rule.rule}) needs {missing}, which this test cannot supply", pytrace=False)
+            pytest.fail(f"{endpoint} ({rule.rule}) needs {missing}, which this test cannot supply",
+                        pytrace=False)
         values = {name: known[name] for name in rule.arguments}
         return self.url(endpoint, **values, **query)
+
+    def _require(self, endpoint: str) -> None:
+        if endpoint not in self.app.view_functions:
+            pytest.fail(f"endpoint {endpoint!r} is not registered: that page does not exist yet",
+                        pytrace=False)
 
     def has(self, endpoint: str) -> bool:
         """Whether the app registers this endpoint."""

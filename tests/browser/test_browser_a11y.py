@@ -79,7 +79,8 @@ def test_page_has_no_serious_accessibility_violations(audit_page, live_server, s
     if user:
         login(audit_page, live_server, user)
     response = audit_page.goto(url)
-    assert response is not None and response.status == 200, f"{label}: {url} answered {response and response.status}"
+    status = response.status if response is not None else None
+    assert status == 200, f"{label}: {url} answered {status}"
     assert audit_page.locator("h1").count() >= 1, f"{label} has no <h1> heading"
     axe_audit(audit_page, label)
 

@@ -104,7 +104,8 @@ def _comment(app, code: str) -> dict:
             assert c is not None, f"no comment with receipt {code}"
             return {"body": c.body, "moderation_state": c.moderation_state, "anchor_kind": c.anchor_kind,
                     "article": c.article.number if c.article else None, "paragraph_no": c.paragraph_no,
-                    "consent_personal_info": c.consent_personal_info, "commenter_contact": c.commenter_contact}
+                    "consent_personal_info": c.consent_personal_info,
+                    "commenter_contact": c.commenter_contact}
         finally:
             db.session.remove()
 

@@ -26,7 +26,7 @@ ENTRIES = [
 
 
 def test_facilitator_enters_five_comments_with_the_keyboard_alone(page, live_server):
-    """Dashboard → new meeting → fast entry ×5 with Tab/Enter/typing; previews shown; five in the running list."""
+    """Dashboard → new meeting → fast entry ×5 by Tab/Enter/typing; previews shown; five listed."""
     login(page, live_server, "facilitator")
 
     tab_to(page, lambda f: f.get("tag") == "a" and f.get("text") == "意见录入", "the 意见录入 menu link")
@@ -38,7 +38,7 @@ def test_facilitator_enters_five_comments_with_the_keyboard_alone(page, live_ser
 
     held_on = date.today() - timedelta(days=1)
     tab_to(page, lambda f: f.get("name") == "held_on", "the meeting date")
-    # The browser runs with --lang=en-US: a date input reads mm/dd/yyyy and moves on by itself after each part.
+    # The browser runs with --lang=en-US: a date input reads mm/dd/yyyy and moves on after each part.
     page.keyboard.type(held_on.strftime("%m%d%Y"))
     tab_to(page, lambda f: f.get("name") == "place", "the meeting place")
     page.keyboard.type("江畔社区党群服务中心")

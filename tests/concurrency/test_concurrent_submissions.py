@@ -102,9 +102,9 @@ def test_concurrent_service_submissions_lose_nothing(shared_db):
 
 
 def test_concurrent_web_submissions_lose_nothing(shared_db):
-    """4 processes × 25 POSTs to the comment form (test clients): every one stored, each with its own receipt."""
-    form = {"anchor": "3.1", "commenter_name": "", "commenter_category": "", "reason": "", "proposed_text": "",
-            "contact": "", "website": ""}
+    """4 processes × 25 POSTs to the comment form (test clients): all stored, each with its own receipt."""
+    form = {"anchor": "3.1", "commenter_name": "", "commenter_category": "", "reason": "",
+            "proposed_text": "", "contact": "", "website": ""}
     payloads = run_workers(workers.web_worker, shared_db, extra_args=(form,))
     failures = [f for p in payloads for f in p["failures"]]
     assert not failures, f"{len(failures)} submissions failed, first: {failures[0]}"

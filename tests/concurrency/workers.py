@@ -29,7 +29,8 @@ def make_app(db_url: str, tmp_dir: str, **overrides):
     return create_app(config)
 
 
-def service_worker(db_url: str, tmp_dir: str, draft_id: int, worker: int, count: int, barrier, results) -> None:
+def service_worker(db_url: str, tmp_dir: str, draft_id: int, worker: int, count: int, barrier,
+                   results) -> None:
     """Submit `count` online comments through the service layer, one commit per comment."""
     try:
         from consult.comments.services import submit_online_comment
