@@ -9,6 +9,7 @@ styles, delete every `*Theme`/`*theme` attribute of `w:rFonts` in styles.xml and
 from __future__ import annotations
 
 import re
+from copy import deepcopy as _deepcopy
 from typing import Sequence
 
 from docx import Document
@@ -201,27 +202,38 @@ class FastTable:
             run.bold = True
             run.font.name = None
         self._tbl = tbl
+        self._template = _row_template(len(headers))
         self.rows = 0
 
     def append(self, values: Sequence) -> None:
-        """Append one data row; newlines inside a value become line breaks."""
-        # Plain lxml elements (no python-docx proxy classes) are ~15 % cheaper; appended as one row.
-        sub = etree.SubElement
-        tr = etree.Element(_TR)
-        for value in values:
-            p = sub(sub(tr, _TC), _P)
+        """Append one data row (a deep copy of a prebuilt `w:tr`); newlines inside a value become breaks."""
+        tr = _deepcopy(self._template)
+        for t, value in zip(list(tr.iter(_T)), values):
             text = value if isinstance(value, str) else "" if value is None else str(value)
             if not text:
                 continue
             if _NOT_XML.search(text):
                 text = _NOT_XML.sub("", text)
-            r = sub(p, _R)
-            for i, line in enumerate(text.split("\n")):
-                if i:
-                    sub(r, _BR)
-                t = sub(r, _T)
-                t.text = line
-                if line[:1].isspace() or line[-1:].isspace():
-                    t.set(_XML_SPACE, "preserve")
+            lines = text.split("\n")
+            _set_text(t, lines[0])
+            run = t.getparent()
+            for line in lines[1:]:
+                etree.SubElement(run, _BR)
+                _set_text(etree.SubElement(run, _T), line)
         self._tbl.append(tr)
         self.rows += 1
+
+
+def _set_text(t, text: str) -> None:
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(_XML_SPACE, "preserve")
+
+
+def _row_template(columns: int):
+    """A `w:tr` with one empty run per cell; each data row is a deep copy of it (3× cheaper than building)."""
+    tr = etree.Element(_TR)
+    for _ in range(columns):
+        tc = etree.SubElement(tr, _TC)
+        etree.SubElement(etree.SubElement(etree.SubElement(tc, _P), _R), _T)
+    return tr
