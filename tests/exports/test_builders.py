@@ -14,7 +14,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def row(i, article, body="意见", **kw) -> CommentRow:
-    return CommentRow(id=i, section="article", article_id=article, anchor_label=f"第{article}条", body=body, **kw)
+    return CommentRow(id=i, section="article", article_id=article, anchor_label=f"第{article}条", body=body,
+                      **kw)
 
 
 def data(rows, counts) -> SummaryData:
