@@ -82,7 +82,7 @@ class AnchorResolver:
                                        ref.item))
         if ref.item > len(items):
             where = f"{label}第{int_to_cn(paragraph_no)}款"
-            count = _("该款共 %(count)d 项", count=len(items)) if items else _("该款没有分项")
+            count = _("共 %(count)d 项", count=len(items)) if items else _("没有分项")
             raise CommentError(_("草案中没有%(anchor)s（%(where)s%(count)s）。", anchor=full, where=where,
                                  count=count), "anchor")
         return ResolvedAnchor("item", article, paragraph_no, ref.item, full, items[ref.item - 1])
