@@ -211,6 +211,8 @@ class FastTable:
         for t, value in zip(list(tr.iter(_T)), values):
             text = value if isinstance(value, str) else "" if value is None else str(value)
             if not text:
+                run = t.getparent()
+                run.getparent().remove(run)  # an empty cell keeps only its paragraph (less memory)
                 continue
             if _NOT_XML.search(text):
                 text = _NOT_XML.sub("", text)

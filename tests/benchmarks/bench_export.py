@@ -225,7 +225,8 @@ def main() -> None:
     print(f"CPU seconds: ours {ours['cpu_s']:.1f} at {n}; ours {ours_b['cpu_s']:.1f} vs baseline "
           f"{base['cpu_s']:.1f} at {b} (CPU time is fairer on a loaded machine)")
     summary = {"name": "export_summary", "size": n, "unit": "s", "ours": round(ours["seconds"], 3),
-               "baseline": round(base["seconds"], 3), "ratio": round(ratio, 1), "ratio_basis": f"same {b} rows",
+               "baseline": round(base["seconds"], 3), "ratio": round(ratio, 1),
+               "ratio_basis": f"same {b} rows",
                "ours_at_baseline_rows": round(ours_b["seconds"], 3), "peak_mb": round(ours["peak_mb"]),
                "baseline_rows": b, "ours_cpu_s": round(ours["cpu_s"], 2),
                "ratio_cpu": round(ratio_cpu, 1)}
