@@ -120,9 +120,9 @@ def _front_matter(doc, data: SummaryData) -> None:
     add_heading(doc, "一、基本情况", 1)
     if stats.period:
         add_body(doc, f"征求意见时间：{stats.period}。")
+    people = f"参加 {stats.participants} 人次" if stats.participants else "参加人数未登记"
     add_body(doc, f"本次征求意见共有 {stats.contact_points} 个基层立法联系点参与，组织座谈会等活动 "
-                  f"{stats.meetings} 场，参加 {stats.participants} 人次；共收到 "
-                  f"{duplicate_note(stats.total, stats.identical)}。")
+                  f"{stats.meetings} 场，{people}；共收到 {duplicate_note(stats.total, stats.identical)}。")
     if stats.by_channel:
         parts = "，".join(f"{label} {count} 条" for label, count in stats.by_channel)
         add_body(doc, f"按来源分：{parts}。")
