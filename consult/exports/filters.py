@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from consult.comments.models import (
@@ -40,7 +41,7 @@ def _int(raw: Mapping, key: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ExportError(f"筛选条件 {key} 应为数字。", key) from None
+        raise ExportError(_("筛选条件 %(key)s 应为数字。", key=key), key) from None
 
 
 def _date(raw: Mapping, key: str) -> date | None:
@@ -52,7 +53,7 @@ def _date(raw: Mapping, key: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ExportError(f"日期格式应为 YYYY-MM-DD：{value}", key) from None
+        raise ExportError(_("日期格式应为 YYYY-MM-DD：%(value)s", value=value), key) from None
 
 
 def _text(raw: Mapping, key: str) -> str | None:
@@ -66,7 +67,7 @@ def parse_filters(raw: Mapping | None, draft) -> dict:
     raw = dict(raw or {})
     unknown = set(raw) - set(FILTER_KEYS)
     if unknown:
-        raise ExportError(f"未知的筛选条件：{'、'.join(sorted(unknown))}")
+        raise ExportError(_("未知的筛选条件：%(keys)s", keys="、".join(sorted(unknown))))
     f = {"version_id": _int(raw, "version_id"), "division_id": _int(raw, "division_id"),
          "article_id": _int(raw, "article_id"), "contact_point": _text(raw, "contact_point"),
          "district": _text(raw, "district"), "channel": _text(raw, "channel"),
@@ -76,25 +77,25 @@ def parse_filters(raw: Mapping | None, draft) -> dict:
     if f["version_id"] is not None:
         version = db.session.get(DraftVersion, f["version_id"])
         if version is None or version.draft_id != draft.id:
-            raise ExportError("该草案没有这个版本。", "version_id")
+            raise ExportError(_("该草案没有这个版本。"), "version_id")
     if f["division_id"] is not None:
         division = db.session.get(Division, f["division_id"])
         if division is None or division.version.draft_id != draft.id:
-            raise ExportError("该草案没有这个章节。", "division_id")
+            raise ExportError(_("该草案没有这个章节。"), "division_id")
     if f["article_id"] is not None:
         article = db.session.get(Article, f["article_id"])
         if article is None or article.version.draft_id != draft.id:
-            raise ExportError("该草案没有这一条。", "article_id")
+            raise ExportError(_("该草案没有这一条。"), "article_id")
     if f["contact_point"] is not None and contact_point_by_code(f["contact_point"]) is None:
-        raise ExportError(f"没有编码为 {f['contact_point']} 的联系点。", "contact_point")
+        raise ExportError(_("没有编码为 %(code)s 的联系点。", code=f["contact_point"]), "contact_point")
     if f["channel"] is not None and f["channel"] not in CHANNELS:
-        raise ExportError(f"未知的渠道：{f['channel']}", "channel")
+        raise ExportError(_("未知的渠道：%(value)s", value=f["channel"]), "channel")
     if f["moderation_state"] is not None and f["moderation_state"] not in MODERATION_STATES:
-        raise ExportError(f"未知的审核状态：{f['moderation_state']}", "moderation_state")
+        raise ExportError(_("未知的审核状态：%(value)s", value=f["moderation_state"]), "moderation_state")
     if f["decision"] is not None and f["decision"] not in DECISIONS + (UNDECIDED,):
-        raise ExportError(f"未知的采纳情况：{f['decision']}", "decision")
+        raise ExportError(_("未知的采纳情况：%(value)s", value=f["decision"]), "decision")
     if f["date_from"] and f["date_to"] and f["date_from"] > f["date_to"]:
-        raise ExportError("开始日期晚于结束日期。", "date_from")
+        raise ExportError(_("开始日期晚于结束日期。"), "date_from")
     return {k: v for k, v in f.items() if v is not None}
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from consult.accounts.models import User
@@ -99,7 +100,7 @@ def run_job(job_id: int) -> ExportJob | None:
     partial = target.with_name(target.name + ".part")
     try:
         if actor is None or draft is None:
-            raise ExportError("导出任务的用户或草案已不存在。")
+            raise ExportError(_("导出任务的用户或草案已不存在。"))
         total = expected_total(draft, kind, params)
         job.total = total
         db.session.commit()
@@ -118,10 +119,10 @@ def run_job(job_id: int) -> ExportJob | None:
         if isinstance(exc, ExportError):
             message = exc.message
         elif isinstance(exc, PermissionError):
-            message = "您已无权进行该导出。"
+            message = _("您已无权进行该导出。")
         else:
             current_app.logger.exception("export job %s failed", job_id)
-            message = "导出失败，请稍后重试或联系管理员。"
+            message = _("导出失败，请稍后重试或联系管理员。")
         job = db.session.get(ExportJob, job_id)
         job.status, job.error, job.finished_at = "failed", message[:500], utcnow()
         db.session.commit()

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.comments.models import Comment, ContactPoint
@@ -26,11 +27,11 @@ def contact_point_letter(draft, contact_point: ContactPoint | str, options: Expo
     """The letter to one contact point listing each of its comments on the draft with decision and reason."""
     point = contact_point_by_code(contact_point) if isinstance(contact_point, str) else contact_point
     if point is None:
-        raise ExportError(f"没有编码为 {contact_point} 的联系点。", "contact_point")
+        raise ExportError(_("没有编码为 %(code)s 的联系点。", code=contact_point), "contact_point")
     sel = select_comments(draft, {"contact_point": point.code}, options=options)
     rows = list(iter_rows(sel))
     if not rows:
-        raise ExportError(f"{point.name}没有关于本草案的意见。", "contact_point")
+        raise ExportError(_("%(name)s没有关于本草案的意见。", name=point.name), "contact_point")
     return _letter(draft, point.name, "contact_point", rows, point.code, sender)
 
 
@@ -62,9 +63,9 @@ def commenter_letter(draft, receipt_code: str, options: ExportOptions | None = N
     comment = db.session.scalar(select(Comment).where(Comment.receipt_code == code,
                                                       Comment.draft_id == draft.id))
     if comment is None:
-        raise ExportError(f"本草案没有回执编号为 {receipt_code} 的意见。", "receipt_code")
+        raise ExportError(_("本草案没有回执编号为 %(code)s 的意见。", code=receipt_code), "receipt_code")
     if comment.moderation_state not in DEFAULT_STATES:
-        raise ExportError("该意见尚未审核或未通过审核，不能生成反馈函。", "receipt_code")
+        raise ExportError(_("该意见尚未审核或未通过审核，不能生成反馈函。"), "receipt_code")
     options = options or ExportOptions()
     rows = list(iter_rows(select_comments(draft, None, options=options, extra=_person_conditions(comment))))
     addressee = commenter_text(comment.commenter_name, comment.is_organisation, comment.commenter_is_minor,

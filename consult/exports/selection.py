@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterator, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from consult.comments.models import (
@@ -88,7 +89,7 @@ def select_comments(draft, filters: Mapping | None = None, query: str = "",
                     options: ExportOptions | None = None, extra: list | None = None) -> Selection:
     """Validate filters and run the query text through the search (raises ExportError on bad input)."""
     if draft is None or draft.current_version is None:
-        raise ExportError("草案不存在。")
+        raise ExportError(_("草案不存在。"))
     clean = parse_filters(filters, draft)
     version = (db.session.get(DraftVersion, clean["version_id"]) if "version_id" in clean
                else draft.current_version)
@@ -98,7 +99,7 @@ def select_comments(draft, filters: Mapping | None = None, query: str = "",
         try:
             from consult.search.queries import matching_comment_ids
         except ImportError:
-            raise ExportError("全文检索暂不可用，请去掉检索词后再导出。", "query") from None
+            raise ExportError(_("全文检索暂不可用，请去掉检索词后再导出。"), "query") from None
         search_filters = {k: v.isoformat() if isinstance(v, date) else v for k, v in clean.items()}
         try:
             ids = set(matching_comment_ids(query, draft_id=draft.id, filters=search_filters))

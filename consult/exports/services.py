@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import IO, Mapping
 
+from flask_babel import gettext as _
+
 from consult.audit.services import record
 from consult.exports.feedback import build_feedback_letter, build_feedback_zip
 from consult.exports.filters import ExportError, contact_point_by_code, parse_filters
@@ -42,7 +44,7 @@ def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", filters: Map
                  actor=None) -> int:
     """Write every selected comment to an .xlsx or .csv; returns the number of comments."""
     if fmt not in SHEET_FORMATS:
-        raise ExportError(f"不支持的表格格式：{fmt}", "format")
+        raise ExportError(_("不支持的表格格式：%(value)s", value=fmt), "format")
     sel = select_comments(draft, filters, query, options)
     columns = sheet_columns(with_contacts=sel.options.with_contacts, with_internal=sel.options.with_internal)
     build = build_sheet_xlsx if fmt == "xlsx" else build_sheet_csv
@@ -68,7 +70,7 @@ def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = 
         build_feedback_letter(letter, out, fonts=options.fonts)
         count = 1
     else:
-        raise ExportError("请选择联系点、回执编号，或全部联系点。", "target")
+        raise ExportError(_("请选择联系点、回执编号，或全部联系点。"), "target")
     record(actor, "export.feedback", draft, contact_point=contact_point, receipt_code=receipt_code,
            all_contact_points=all_contact_points, all_commenters=all_commenters, letters=count,
            with_names=options.with_names)
@@ -78,7 +80,7 @@ def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = 
 def check_params(draft, kind: str, params: Mapping) -> dict:
     """Validate what an export job will do (bad input raises ExportError now, not in the background)."""
     if kind not in KINDS:
-        raise ExportError(f"未知的导出类型：{kind}", "kind")
+        raise ExportError(_("未知的导出类型：%(value)s", value=kind), "kind")
     clean = {"filters": {k: v for k, v in (params.get("filters") or {}).items() if v not in (None, "")},
              "query": (params.get("query") or "").strip()[:200],
              "with_text": bool(params.get("with_text")), "with_names": bool(params.get("with_names")),
@@ -90,14 +92,14 @@ def check_params(draft, kind: str, params: Mapping) -> dict:
     elif kind == "sheet":
         clean["format"] = params.get("format") or "xlsx"
         if clean["format"] not in SHEET_FORMATS:
-            raise ExportError(f"不支持的表格格式：{clean['format']}", "format")
+            raise ExportError(_("不支持的表格格式：%(value)s", value=clean["format"]), "format")
     else:
         keys = ("contact_point", "receipt_code", "all_contact_points", "all_commenters")
         target = {k: params.get(k) for k in keys if params.get(k)}
         if len(target) != 1:
-            raise ExportError("请选择一个反馈对象：联系点、回执编号、全部联系点或全部希望反馈的提出人。", "target")
+            raise ExportError(_("请选择一个反馈对象：联系点、回执编号、全部联系点或全部希望反馈的提出人。"), "target")
         if target.get("contact_point") and contact_point_by_code(target["contact_point"]) is None:
-            raise ExportError(f"没有编码为 {target['contact_point']} 的联系点。", "contact_point")
+            raise ExportError(_("没有编码为 %(code)s 的联系点。", code=target["contact_point"]), "contact_point")
         if target.get("receipt_code"):
             commenter_letter(draft, target["receipt_code"])  # raises for an unknown code
         clean.update(target)
