@@ -56,6 +56,8 @@ def normalise_database_url(url: str) -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `consult.extensions` to this app."""
+    from flask_babel import lazy_gettext
+
     from consult.database import configure_engine_events
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
     from consult.i18n import remember_choice, select_locale
@@ -66,6 +68,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("请先登录。")
+    login_manager.localize_callback = str  # the lazy message, in the language of the request that flashes it
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
         Path(__file__).parent / "translations"))

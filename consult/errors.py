@@ -27,8 +27,10 @@ def register(app: Flask) -> None:
             code, message, description = 400, _("表单已过期或来源无效，请刷新页面后重试。"), ""
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error=message, detail=str(description or "")), code
-        return render_template("errors/error.html", code=code, message=message,
-                               description=description if isinstance(description, str) else ""), code
+        stock = getattr(type(error), "description", None)
+        if not isinstance(description, str) or code == 429 or description == stock:
+            description = ""  # werkzeug's stock text and the limiter's "5 per 1 minute" are English only
+        return render_template("errors/error.html", code=code, message=message, description=description), code
 
     for code in MESSAGES:
         app.register_error_handler(code, handle)

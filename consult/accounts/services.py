@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import ROLES, User
@@ -22,13 +23,13 @@ def create_user(username: str, password: str, role: str = "citizen", *, display_
     """Create a user with a hashed password; facilitators get their contact points bound."""
     username = (username or "").strip()
     if not username:
-        raise AccountError("用户名不能为空。")
+        raise AccountError(_("用户名不能为空。"))
     if role not in ROLES:
-        raise AccountError(f"未知角色：{role}（可选：{', '.join(ROLES)}）。")
+        raise AccountError(_("未知角色：%(role)s（可选：%(choices)s）。", role=role, choices=", ".join(ROLES)))
     if len(password or "") < 8:
-        raise AccountError("密码至少需要 8 个字符。")
+        raise AccountError(_("密码至少需要 8 个字符。"))
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise AccountError(f"用户名已存在：{username}。")
+        raise AccountError(_("用户名已存在：%(name)s。", name=username))
     user = User(username=username, role=role, display_name=display_name or username, email=email)
     user.set_password(password)
     user.contact_points = list(contact_points)
@@ -43,11 +44,11 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
     """Change a user's role, state, name, bound contact points or password."""
     if actor is not None and getattr(actor, "id", None) == user.id and user.role == "admin" and (
             (role is not None and role != "admin") or active is False):
-        raise AccountError("不能取消自己的管理员角色或停用自己的账户，请由另一位管理员操作。")
+        raise AccountError(_("不能取消自己的管理员角色或停用自己的账户，请由另一位管理员操作。"))
     changes = {}
     if role is not None and role != user.role:
         if role not in ROLES:
-            raise AccountError(f"未知角色：{role}。")
+            raise AccountError(_("未知角色：%(role)s。", role=role))
         changes["role"] = [user.role, role]
         user.role = role
     if active is not None and active != user.active:
@@ -61,7 +62,7 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
         changes["contact_points"] = [cp.code for cp in user.contact_points]
     if password:
         if len(password) < 8:
-            raise AccountError("密码至少需要 8 个字符。")
+            raise AccountError(_("密码至少需要 8 个字符。"))
         user.set_password(password)
         changes["password"] = "changed"
     db.session.flush()
@@ -89,32 +90,33 @@ def import_contact_points(text: str, actor=None) -> dict:
     """Create or update contact points from CSV text; all rows valid or nothing changes."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames:
-        raise AccountError("CSV 文件为空或没有表头。")
+        raise AccountError(_("CSV 文件为空或没有表头。"))
     header = [_CP_ALIASES.get(h.strip(), h.strip().lower()) for h in reader.fieldnames]
     unknown = [h for h in header if h not in CONTACT_POINT_COLUMNS]
     if unknown:
-        raise AccountError(f"未知的列：{', '.join(unknown)}（可用列：{', '.join(CONTACT_POINT_COLUMNS)}）。")
+        raise AccountError(_("未知的列：%(columns)s（可用列：%(allowed)s）。", columns=", ".join(unknown),
+                               allowed=", ".join(CONTACT_POINT_COLUMNS)))
     if "code" not in header or "name" not in header:
-        raise AccountError("缺少必需的列：code 和 name。")
+        raise AccountError(_("缺少必需的列：code 和 name。"))
     rows, errors, seen = [], [], set()
     for line_no, raw in enumerate(reader, start=2):
         row = {header[i]: (value or "").strip() for i, value in enumerate(raw.values()) if i < len(header)}
         if not any(row.values()):
             continue
         if not row.get("code"):
-            errors.append(f"第 {line_no} 行：code 为空")
+            errors.append(_("第 %(line)d 行：code 为空", line=line_no))
         elif row["code"] in seen:
-            errors.append(f"第 {line_no} 行：code 重复：{row['code']}")
+            errors.append(_("第 %(line)d 行：code 重复：%(code)s", line=line_no, code=row["code"]))
         if not row.get("name"):
-            errors.append(f"第 {line_no} 行：name 为空")
+            errors.append(_("第 %(line)d 行：name 为空", line=line_no))
         kind = row.get("kind") or "legislative_contact_point"
         if kind not in CONTACT_POINT_KINDS:
-            errors.append(f"第 {line_no} 行：未知类型 {kind}")
+            errors.append(_("第 %(line)d 行：未知类型 %(kind)s", line=line_no, kind=kind))
         row["kind"] = kind
         seen.add(row.get("code"))
         rows.append(row)
     if errors:
-        raise AccountError("；".join(errors[:20]) + ("……" if len(errors) > 20 else ""))
+        raise AccountError(_("；").join(errors[:20]) + ("……" if len(errors) > 20 else ""))
     existing = {cp.code: cp for cp in db.session.scalars(select(ContactPoint))}
     created = updated = 0
     for row in rows:

@@ -11,7 +11,12 @@ from consult.drafts.models import Article, DraftVersion
 from consult.lawtext import AnchorRef, article_label, format_anchor, int_to_cn, parse_anchor, split_items
 
 _KIND_WORDS = {"general": "general", "title": "title", "new_article": "new_article"}
-_LABELS = {"general": "总体意见", "title": "名称", "new_article": "新增条款"}
+_LABELS = ("general", "title", "new_article")  # anchors that are not a place in the text
+
+
+def _label(kind: str) -> str:
+    """The name of a general / title / new-article anchor, in the reader's language."""
+    return {"general": _("总体意见"), "title": _("名称"), "new_article": _("新增条款")}[kind]
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,13 @@ class AnchorResolver:
         else:
             try:
                 ref = parse_anchor(raw)
-            except ValueError as exc:
-                raise CommentError(_("%(problem)s（可写 12、第十二条、12.2、第十二条第二款第（三）项、总体、名称、新增）。",
-                                     problem=str(exc)),
+            except ValueError:  # lawtext's own message is Chinese only; this one goes through the catalog
+                raise CommentError(_("无法识别的条款：%(text)s（可写 12、第十二条、12.2、第十二条第二款第（三）项、总体、名称、新增）。",
+                                     text=raw),
                                    "anchor") from None
         if ref.kind in _LABELS:
             text = self.version.title if ref.kind == "title" else ""
-            return ResolvedAnchor(ref.kind, None, None, None, _LABELS[ref.kind], text or "")
+            return ResolvedAnchor(ref.kind, None, None, None, _label(ref.kind), text or "")
         article = self._articles.get((ref.article_number, ref.article_suffix))
         label = article_label(ref.article_number, ref.article_suffix)
         if article is None:
@@ -107,7 +112,7 @@ def _paragraph_with_item(paragraphs: list[str], item: int) -> int | None:
 
 def anchor_options(version: DraftVersion, article: Article | None = None) -> list[tuple[str, str]]:
     """Choices for a select: 总体意见, 名称, then each article (or only `article`) with its 款 and 项, 新增条款."""
-    options = [("general", _LABELS["general"]), ("title", _LABELS["title"])]
+    options = [("general", _label("general")), ("title", _label("title"))]
     for art in ([article] if article is not None else version.articles):
         options.append((art.key, art.label))
         paragraphs = list(art.paragraphs or [])
@@ -117,14 +122,14 @@ def anchor_options(version: DraftVersion, article: Article | None = None) -> lis
             for i_no, _item in enumerate(split_items(paragraph)[1], start=1):
                 options.append((f"{art.key}.{p_no}.{i_no}",
                                 f"{art.label}第{int_to_cn(p_no)}款第（{int_to_cn(i_no)}）项"))
-    options.append(("new_article", _LABELS["new_article"]))
+    options.append(("new_article", _label("new_article")))
     return options
 
 
 def comment_anchor_label(comment) -> str:
-    """How summaries cite a stored comment's anchor: 第十二条第二款第（三）项, 总体意见, 名称, 新增条款."""
+    """How pages cite a stored comment's anchor: 第十二条第二款第（三）项, or 总体意见 / 名称 / 新增条款 translated."""
     if comment.anchor_kind in _LABELS or comment.article is None:
-        return _LABELS.get(comment.anchor_kind, "")
+        return _label(comment.anchor_kind) if comment.anchor_kind in _LABELS else ""
     art = comment.article
     return format_anchor(AnchorRef(comment.anchor_kind, art.number, art.suffix, comment.paragraph_no,
                                    comment.item_no))

@@ -5,6 +5,8 @@ import hashlib
 from datetime import datetime
 from pathlib import PurePath
 
+from flask_babel import gettext as _
+
 from consult.audit.services import record
 from consult.database import utcnow
 from consult.drafts.models import Article, Division, Draft, DraftVersion
@@ -22,9 +24,9 @@ def parse_upload(data: bytes, filename: str) -> ParsedDraft:
     try:
         parsed = parse_lines(read_document(data, filename))
     except LawTextError as exc:
-        raise DraftError(str(exc)) from exc
+        raise DraftError(_(exc.template, **exc.params)) from exc
     if not parsed.articles:
-        raise DraftError(f"{filename}：没有识别到任何条文（第一条、第二条……）。")
+        raise DraftError(_("%(filename)s：没有识别到任何条文（第一条、第二条……）。", filename=filename))
     return parsed
 
 
@@ -36,7 +38,7 @@ def import_draft(data: bytes, filename: str, *, title: str | None = None, versio
     if draft is not None:
         current = draft.current_version
         if current is not None and current.source_hash == source_hash:
-            raise DraftError("该文件与当前版本完全相同，未导入。")
+            raise DraftError(_("该文件与当前版本完全相同，未导入。"))
     title = (title or parsed.title or PurePath(filename).stem).strip()[:300]
     if draft is None:
         draft = Draft(title=title, created_by_id=getattr(actor, "id", None))
@@ -105,10 +107,10 @@ def update_draft_details(draft: Draft, *, title: str | None = None, version_labe
 def publish_draft(draft: Draft, opens_at: datetime | None, closes_at: datetime, actor=None) -> Draft:
     """Publish the draft with a comment window [opens_at, closes_at) in UTC."""
     if draft.current_version is None:
-        raise DraftError("草案没有可发布的文本。")
+        raise DraftError(_("草案没有可发布的文本。"))
     opens_at = opens_at or utcnow()
     if closes_at is None or closes_at <= opens_at:
-        raise DraftError("截止时间必须晚于开始时间。")
+        raise DraftError(_("截止时间必须晚于开始时间。"))
     draft.published_at = draft.published_at or utcnow()
     draft.comment_opens_at = opens_at
     draft.comment_closes_at = closes_at
@@ -122,7 +124,7 @@ def publish_draft(draft: Draft, opens_at: datetime | None, closes_at: datetime, 
 def close_draft(draft: Draft, actor=None) -> Draft:
     """End the comment window now."""
     if not draft.is_published:
-        raise DraftError("草案尚未发布。")
+        raise DraftError(_("草案尚未发布。"))
     now = utcnow()
     if draft.comment_closes_at is None or draft.comment_closes_at > now:
         draft.comment_closes_at = now

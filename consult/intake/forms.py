@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consult.comments.forms import CATEGORY_LABELS
 from consult.comments.models import COMMENTER_CATEGORIES
 
 
@@ -47,7 +48,8 @@ class EntryForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commenter_category.choices = options([("", "—")] + [(c, c) for c in COMMENTER_CATEGORIES])
+        self.commenter_category.choices = options(
+            [("", "—")] + [(c, CATEGORY_LABELS[c]) for c in COMMENTER_CATEGORIES])
 
 
 class ImportForm(FlaskForm):

@@ -1,6 +1,8 @@
 """Reads for the intake pages: a facilitator's contact points, their meetings, drafts and comments."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from consult.accounts.permissions import is_staff
@@ -11,8 +13,8 @@ from consult.extensions import db
 from consult.lawtext import split_items
 
 MEETING_KIND_LABELS = {
-    "symposium": "座谈会", "residents_meeting": "民情沟通会", "discussion": "恳谈会",
-    "visit": "走访", "online": "线上", "other": "其他",
+    "symposium": _l("座谈会"), "residents_meeting": _l("民情沟通会"), "discussion": _l("恳谈会"),
+    "visit": _l("走访"), "online": _l("线上"), "other": _l("其他"),
 }
 
 
@@ -77,7 +79,7 @@ def point_comments(contact_point: ContactPoint, draft: Draft) -> list[Comment]:
 
 def anchor_label(comment: Comment) -> str:
     """How the comment's place in the text is cited: 第十二条第二款第（三）项, 总体意见 …"""
-    return comment_anchor_label(comment) or "（条文已不存在）"
+    return comment_anchor_label(comment) or _("（条文已不存在）")
 
 
 def anchor_input(comment: Comment) -> str:

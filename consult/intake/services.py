@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from consult.accounts.permissions import can_enter_comments
 from consult.audit.services import record
 from consult.comments.models import MEETING_KINDS, Meeting
@@ -36,9 +38,9 @@ def create_meeting(draft, contact_point, *, held_on, kind, place="", attendance=
                    notes="", actor) -> Meeting:
     """Record a meeting held at `contact_point` about `draft`."""
     if not can_enter_comments(actor, contact_point):
-        raise IntakeError("您无权为该联系点录入会议。")
+        raise IntakeError(_("您无权为该联系点录入会议。"))
     if not draft.is_published:
-        raise IntakeError("草案尚未发布，不能登记会议。", "draft_id")
+        raise IntakeError(_("草案尚未发布，不能登记会议。"), "draft_id")
     values = _clean({"held_on": held_on, "kind": kind, "place": place, "attendance": attendance,
                      "deputies_present": deputies_present, "notes": notes}, draft)
     meeting = Meeting(draft=draft, contact_point=contact_point, created_by_id=getattr(actor, "id", None), **values)
@@ -52,10 +54,10 @@ def create_meeting(draft, contact_point, *, held_on, kind, place="", attendance=
 def update_meeting(meeting: Meeting, *, actor, **fields) -> Meeting:
     """Correct a meeting's date, kind, place, attendance, deputies or notes."""
     if not can_enter_comments(actor, meeting.contact_point):
-        raise IntakeError("您无权修改该联系点的会议。")
+        raise IntakeError(_("您无权修改该联系点的会议。"))
     unknown = sorted(set(fields) - set(MEETING_FIELDS))
     if unknown:
-        raise IntakeError(f"不能修改的字段：{', '.join(unknown)}。")
+        raise IntakeError(_("不能修改的字段：%(fields)s。", fields=", ".join(unknown)))
     current = {name: getattr(meeting, name) for name in MEETING_FIELDS}
     values = _clean({**current, **fields}, meeting.draft)
     changes = {name: [current[name], values[name]] for name in MEETING_FIELDS if values[name] != current[name]}
@@ -84,29 +86,29 @@ def _clean(values: dict, draft) -> dict:
         try:
             held_on = date.fromisoformat(held_on.strip())
         except ValueError:
-            raise IntakeError("会议日期格式不正确（应为 年-月-日）。", "held_on") from None
+            raise IntakeError(_("会议日期格式不正确（应为 年-月-日）。"), "held_on") from None
     if not isinstance(held_on, date):
-        raise IntakeError("请填写会议日期。", "held_on")
+        raise IntakeError(_("请填写会议日期。"), "held_on")
     if held_on > local_today():
-        raise IntakeError("会议日期不能晚于今天。", "held_on")
+        raise IntakeError(_("会议日期不能晚于今天。"), "held_on")
     earliest = max(EARLIEST_MEETING, (draft.created_at or datetime(2000, 1, 1)).date() - timedelta(days=365))
     if held_on < earliest:
-        raise IntakeError(f"会议日期过早（不能早于 {earliest.isoformat()}），请检查。", "held_on")
+        raise IntakeError(_("会议日期过早（不能早于 %(date)s），请检查。", date=earliest.isoformat()), "held_on")
     kind = values["kind"]
     if kind not in MEETING_KINDS:
-        raise IntakeError(f"未知的会议形式：{kind}。", "kind")
+        raise IntakeError(_("未知的会议形式：%(kind)s。", kind=kind), "kind")
     try:
         attendance = int(values["attendance"] or 0)
     except (TypeError, ValueError):
-        raise IntakeError("参加人数必须是整数。", "attendance") from None
+        raise IntakeError(_("参加人数必须是整数。"), "attendance") from None
     if attendance < 0:
-        raise IntakeError("参加人数不能为负数。", "attendance")
+        raise IntakeError(_("参加人数不能为负数。"), "attendance")
     if attendance > MAX_ATTENDANCE:
-        raise IntakeError(f"参加人数不能超过 {MAX_ATTENDANCE}。", "attendance")
+        raise IntakeError(_("参加人数不能超过 %(n)d。", n=MAX_ATTENDANCE), "attendance")
     cleaned = {"held_on": held_on, "kind": kind, "attendance": attendance}
     for name, limit in _LIMITS.items():
         text = (values.get(name) or "").strip()
         if len(text) > limit:
-            raise IntakeError(f"内容过长（最多 {limit} 个字）。", name)
+            raise IntakeError(_("内容过长（最多 %(n)d 个字）。", n=limit), name)
         cleaned[name] = text
     return cleaned

@@ -6,6 +6,7 @@ import re
 from lxml import etree
 
 from consult.lawtext.model import LawTextError
+from consult.lawtext.model import mark as _
 from consult.lawtext.numerals import int_to_cn
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,11 +30,11 @@ def _parse_xml(data: bytes | None, name: str):
         return None
     head = data[:2048].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise LawTextError(f"文件被拒绝：{name} 含有 DTD/实体声明")
+        raise LawTextError(_("文件被拒绝：%(name)s 含有 DTD/实体声明"), name=name)
     try:
         return etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError:
-        raise LawTextError(f"文件不是有效的 .docx（{name} 无法解析）") from None
+        raise LawTextError(_("文件不是有效的 .docx（%(name)s 无法解析）"), name=name) from None
 
 
 def _val(el, path: str) -> str | None:
@@ -213,7 +214,7 @@ def docx_lines(document_xml: bytes, numbering_xml: bytes | None = None,
     root = _parse_xml(document_xml, "word/document.xml")
     body = root.find(_W + "body")
     if body is None:
-        raise LawTextError("文件不是有效的 .docx（document.xml 没有正文）")
+        raise LawTextError(_("文件不是有效的 .docx（document.xml 没有正文）"))
     numbering = Numbering(_parse_xml(numbering_xml, "word/numbering.xml"),
                           _parse_xml(styles_xml, "word/styles.xml"))
     lines: list[str] = []

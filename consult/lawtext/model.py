@@ -8,8 +8,26 @@ from typing import Any
 RANK_MARKUP, RANK_LABEL, RANK_CAPTION, RANK_TEXT = 0, 1, 2, 3
 
 
+def mark(message: str) -> str:
+    """Mark a message for the interface catalog without translating it (lawtext knows no Flask).
+
+    Modules import it as `_` so that the catalog extractor finds their msgids; the web layer translates
+    LawTextError.template with LawTextError.params (consult.drafts.services.parse_upload).
+    """
+    return message
+
+
 class LawTextError(ValueError):
-    """A document that cannot be read; the message is one line, meant for the person who uploaded it."""
+    """A document that cannot be read; the message is one line, meant for the person who uploaded it.
+
+    `template` is the Chinese message with %(name)s placeholders and `params` fills them: str(error) is
+    the Chinese text, and a caller that knows the reader's language shows gettext(template, **params).
+    """
+
+    def __init__(self, template: str, **params) -> None:
+        super().__init__(template % params if params else template)
+        self.template = template
+        self.params = params
 
 
 @dataclass

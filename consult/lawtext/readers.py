@@ -10,6 +10,7 @@ import zlib
 
 from consult.lawtext.docx_reader import docx_lines
 from consult.lawtext.model import LawTextError
+from consult.lawtext.model import mark as _
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
@@ -24,12 +25,14 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     """Return the lines (paragraphs) of an uploaded .docx or .txt file in document order."""
     ext = os.path.splitext(filename or "")[1].lower()
     if ext not in (".docx", ".txt"):
-        shown = ext or "（无扩展名）"
-        raise LawTextError(f"不支持的文件类型 {shown}：请上传 .docx 或 .txt 文件")
+        if not ext:
+            raise LawTextError(_("不支持的文件类型 （无扩展名）：请上传 .docx 或 .txt 文件"))
+        raise LawTextError(_("不支持的文件类型 %(ext)s：请上传 .docx 或 .txt 文件"), ext=ext)
     if len(data) > max_bytes:
-        raise LawTextError(f"文件过大（{len(data) // 1024 // 1024} MB），上限为 {max_bytes // 1024 // 1024} MB")
+        raise LawTextError(_("文件过大（%(size)d MB），上限为 %(limit)d MB"), size=len(data) // 1024 // 1024,
+                           limit=max_bytes // 1024 // 1024)
     if not data:
-        raise LawTextError("文件是空的")
+        raise LawTextError(_("文件是空的"))
     if ext == ".txt":
         return read_txt(data)
     return read_docx(data)
@@ -41,15 +44,17 @@ def read_path(path, *, max_bytes: int = MAX_BYTES) -> list[str]:
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
-            raise LawTextError(f"文件过大（{size // 1024 // 1024} MB），上限为 {max_bytes // 1024 // 1024} MB")
+            raise LawTextError(_("文件过大（%(size)d MB），上限为 %(limit)d MB"), size=size // 1024 // 1024,
+                               limit=max_bytes // 1024 // 1024)
         with open(path, "rb") as fh:
             data = fh.read()
     except FileNotFoundError:
-        raise LawTextError(f"找不到文件：{os.path.basename(path)}") from None
+        raise LawTextError(_("找不到文件：%(name)s"), name=os.path.basename(path)) from None
     except IsADirectoryError:
-        raise LawTextError(f"不是文件：{os.path.basename(path)}") from None
+        raise LawTextError(_("不是文件：%(name)s"), name=os.path.basename(path)) from None
     except OSError as exc:
-        raise LawTextError(f"无法读取文件 {os.path.basename(path)}：{exc.strerror or exc}") from None
+        raise LawTextError(_("无法读取文件 %(name)s：%(problem)s"), name=os.path.basename(path),
+                           problem=str(exc.strerror or exc)) from None
     return read_document(data, path, max_bytes=max_bytes)
 
 
@@ -60,7 +65,7 @@ def decode_text(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(data, "utf-16")
     if b"\x00" in data:
-        raise LawTextError("文件不是文本文件（含有二进制数据），请上传 .docx 或纯文本 .txt")
+        raise LawTextError(_("文件不是文本文件（含有二进制数据），请上传 .docx 或纯文本 .txt"))
     try:
         return _checked(data, "utf-8")
     except UnicodeDecodeError:
@@ -84,7 +89,7 @@ def decode_text(data: bytes) -> str:
     else:
         best = from_bytes(data).best()
     if best is None:
-        raise LawTextError("无法识别文件的字符编码，请另存为 UTF-8 文本后再上传")
+        raise LawTextError(_("无法识别文件的字符编码，请另存为 UTF-8 文本后再上传"))
     return _checked(data, best.encoding)
 
 
@@ -92,15 +97,15 @@ def _checked(data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except LookupError:
-        raise LawTextError("无法识别文件的字符编码，请另存为 UTF-8 文本后再上传") from None
+        raise LawTextError(_("无法识别文件的字符编码，请另存为 UTF-8 文本后再上传")) from None
     except UnicodeDecodeError:
         if encoding in ("utf-8", "gb18030"):
             raise
-        raise LawTextError(f"文件不是有效的 {encoding} 文本") from None
+        raise LawTextError(_("文件不是有效的 %(encoding)s 文本"), encoding=encoding) from None
     # Decoders such as GB18030 accept most byte soup; control characters betray a binary file.
     sample = text[:20000]
     if sample and sum(ch in _CONTROL for ch in sample) > max(2, len(sample) // 200):
-        raise LawTextError("文件不是文本文件（含有二进制数据），请上传 .docx 或纯文本 .txt")
+        raise LawTextError(_("文件不是文本文件（含有二进制数据），请上传 .docx 或纯文本 .txt"))
     return text
 
 
@@ -113,16 +118,16 @@ def read_txt(data: bytes) -> list[str]:
 def read_docx(data: bytes) -> list[str]:
     """Return the paragraphs of a .docx in order, after checking the archive is safe to open."""
     if data.startswith(_OLE_MAGIC):
-        raise LawTextError("这是旧版 Word（.doc）或加密文件，请在 Word 中另存为 .docx 后再上传")
+        raise LawTextError(_("这是旧版 Word（.doc）或加密文件，请在 Word 中另存为 .docx 后再上传"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise LawTextError("文件不是有效的 .docx（zip 损坏）") from None
+        raise LawTextError(_("文件不是有效的 .docx（zip 损坏）")) from None
     with archive:
         _check_archive(archive)
         names = set(archive.namelist())
         if "word/document.xml" not in names:
-            raise LawTextError("文件不是有效的 .docx（缺少 word/document.xml）")
+            raise LawTextError(_("文件不是有效的 .docx（缺少 word/document.xml）"))
         parts = {}
         for name in ("word/document.xml", "word/numbering.xml", "word/styles.xml"):
             if name in names:
@@ -134,15 +139,15 @@ def read_docx(data: bytes) -> list[str]:
 def _check_archive(archive: zipfile.ZipFile) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise LawTextError("文件不是有效的 .docx（压缩包条目过多）")
+        raise LawTextError(_("文件不是有效的 .docx（压缩包条目过多）"))
     total = 0
     for info in infos:
         total += info.file_size
         # Declared sizes are checked before anything is inflated; _read_member re-checks while reading.
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise LawTextError("文件被拒绝：压缩比异常（疑似 zip 炸弹）")
+            raise LawTextError(_("文件被拒绝：压缩比异常（疑似 zip 炸弹）"))
     if total > MAX_UNCOMPRESSED:
-        raise LawTextError("文件被拒绝：解压后超过 100 MB（疑似 zip 炸弹）")
+        raise LawTextError(_("文件被拒绝：解压后超过 100 MB（疑似 zip 炸弹）"))
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -153,7 +158,7 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
             data = fh.read(limit + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, RuntimeError, zlib.error):
-        raise LawTextError("文件不是有效的 .docx（zip 损坏）") from None
+        raise LawTextError(_("文件不是有效的 .docx（zip 损坏）")) from None
     if len(data) > limit:
-        raise LawTextError("文件被拒绝：解压后的大小与声明不符（疑似 zip 炸弹）")
+        raise LawTextError(_("文件被拒绝：解压后的大小与声明不符（疑似 zip 炸弹）"))
     return data
