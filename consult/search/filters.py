@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import and_, func, or_, select
 
 from consult.comments.models import Comment, ContactPoint, Tag, comment_tags
@@ -44,9 +45,9 @@ def clean_filters(filters: dict | None) -> dict:
             try:
                 date.fromisoformat(value)
             except ValueError:
-                raise FilterError(f"日期格式不对：{value}（应为 2026-12-01）。") from None
+                raise FilterError(gettext("日期格式不对：%(value)s（应为 2026-12-01）。", value=value)) from None
         if key in ("version_id", "division_id", "article_id") and not value.isdigit():
-            raise FilterError(f"筛选条件 {key} 应为数字。")
+            raise FilterError(gettext("筛选条件 %(key)s 应为数字。", key=key))
         if key == "article_no":
             value = article_key(value)
         cleaned[key] = value

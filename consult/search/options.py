@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from consult.comments.forms import CATEGORY_LABELS
 from consult.comments.models import CHANNELS, COMMENTER_CATEGORIES, DECISIONS, MODERATION_STATES, ContactPoint, Tag
 from consult.drafts.models import Draft
 
-CHANNEL_LABELS = {"meeting": "座谈会", "online": "网上", "letter": "来信", "email": "电子邮件", "department": "部门",
-                  "expert": "专家"}
-STATE_LABELS = {"pending": "待审核", "published": "已公开", "rejected": "不予公开", "internal": "内部"}
-DECISION_LABELS = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳", "under_study": "待研究",
-                   "none": "尚未处理"}
+CHANNEL_LABELS = {"meeting": _l("座谈会"), "online": _l("网上"), "letter": _l("来信"), "email": _l("电子邮件"),
+                  "department": _l("部门"), "expert": _l("专家")}
+STATE_LABELS = {"pending": _l("待审核"), "published": _l("已公开"), "rejected": _l("不予公开"), "internal": _l("内部")}
+DECISION_LABELS = {"adopted": _l("采纳"), "partly_adopted": _l("部分采纳"), "not_adopted": _l("未采纳"),
+                   "under_study": _l("待研究"), "none": _l("尚未处理")}
 
 
 def filter_choices(session, draft: Draft | None) -> dict[str, list[tuple[str, str]]]:
@@ -20,10 +22,10 @@ def filter_choices(session, draft: Draft | None) -> dict[str, list[tuple[str, st
     drafts = list(session.scalars(select(Draft).order_by(Draft.created_at.desc(), Draft.id.desc())))
     choices = {
         "draft": anyc + [(str(d.id), d.title) for d in drafts],
-        "channel": anyc + [(c, _(CHANNEL_LABELS.get(c, c))) for c in CHANNELS],
-        "category": anyc + [(c, c) for c in COMMENTER_CATEGORIES],
-        "moderation_state": anyc + [(s, _(STATE_LABELS[s])) for s in MODERATION_STATES],
-        "decision": anyc + [(d, _(DECISION_LABELS[d])) for d in (*DECISIONS, "none")],
+        "channel": anyc + [(c, str(CHANNEL_LABELS.get(c, c))) for c in CHANNELS],
+        "category": anyc + [(c, str(CATEGORY_LABELS[c])) for c in COMMENTER_CATEGORIES],
+        "moderation_state": anyc + [(s, str(STATE_LABELS[s])) for s in MODERATION_STATES],
+        "decision": anyc + [(d, str(DECISION_LABELS[d])) for d in (*DECISIONS, "none")],
         "contact_point": anyc + [(cp.code, f"{cp.code} {cp.name}") for cp in
                                  session.scalars(select(ContactPoint).order_by(ContactPoint.code))],
         "district": anyc + [(d, d) for d in session.scalars(

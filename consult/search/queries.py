@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,7 +25,7 @@ from consult.search.syntax import QueryError, parse_query, split_filters
 
 GROUPS_PER_PAGE = 20
 PUBLIC_PER_PAGE = 20
-GROUP_LABELS = {0: "总体意见", 1: "名称", 3: "新增条款"}
+GROUP_LABELS = {0: _l("总体意见"), 1: _l("名称"), 3: _l("新增条款")}
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _label_groups(raw) -> list[Group]:
         rank, position = divmod(rest, RANK_SCALE)
         article = wanted.get((version_id, position)) if rank == 2 else None
         kind = {0: "general", 1: "title", 2: "article", 3: "new_article"}[rank]
-        label = article.label if article is not None else GROUP_LABELS.get(rank, "第？条")
+        label = article.label if article is not None else str(GROUP_LABELS.get(rank, "第？条"))
         groups.append(Group(order, label, article.id if article else None, kind, len(ids), ids, article))
     return groups
 
@@ -197,7 +199,7 @@ def search_public(query: str, page: int = 1) -> PublicResults:
     if node is None:
         return PublicResults(query or "", 0, [], 1, 1)
     if _has_field(node):
-        raise QueryError("公众搜索不支持字段筛选，请直接输入关键词。")
+        raise QueryError(gettext("公众搜索不支持字段筛选，请直接输入关键词。"))
     terms = node.positive_terms()
     drafts = {d.id: d for d in db.session.scalars(select(Draft).where(Draft.published_at.is_not(None)))}
     page = max(1, page)

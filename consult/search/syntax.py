@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+
 from consult.search.analysis import query_pieces
 
 MAX_QUERY_LENGTH = 200
@@ -71,7 +73,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if match.group("quote") is not None:
             quoted = match.group("quote")
             if len(quoted) < 2 or not quoted.endswith('"'):
-                raise QueryError("引号没有成对：请检查双引号。")
+                raise QueryError(gettext("引号没有成对：请检查双引号。"))
             tokens.append(("phrase", quoted[1:-1]))
         elif match.group("open"):
             tokens.append(("open", "("))
@@ -94,7 +96,7 @@ def _field_or_term(word: str) -> Node:
     if sep and name.lower() in FIELDS:
         key = FIELDS[name.lower()]
         if not value:
-            raise QueryError(f"“{name}:” 后面缺少要筛选的值。")
+            raise QueryError(gettext("“%(name)s:” 后面缺少要筛选的值。", name=name))
         value = VALUE_ALIASES.get(key, {}).get(value, value)
         return Node("field", text=value, name=key)
     return _term(word)
@@ -102,7 +104,7 @@ def _field_or_term(word: str) -> Node:
 
 def _term(text: str) -> Node:
     if not query_pieces(text):
-        raise QueryError(f"“{text}”中没有可以搜索的文字或数字。")
+        raise QueryError(gettext("“%(text)s”中没有可以搜索的文字或数字。", text=text))
     return Node("term", text=text)
 
 
@@ -124,7 +126,7 @@ class _Parser:
         while self.peek() == ("op", "or"):
             self.take()
             if self.peek()[0] in (None, "close", "op") and self.peek() != ("op", "not"):
-                raise QueryError("“OR/或”后面缺少搜索词。")
+                raise QueryError(gettext("“OR/或”后面缺少搜索词。"))
             children.append(self.parse_and())
         return children[0] if len(children) == 1 else Node("or", children=children)
 
@@ -135,7 +137,7 @@ class _Parser:
             if kind == "op" and value == "and":
                 self.take()
                 if self.peek()[0] in (None, "close") or self.peek() in (("op", "and"), ("op", "or")):
-                    raise QueryError("“AND/且”后面缺少搜索词。")
+                    raise QueryError(gettext("“AND/且”后面缺少搜索词。"))
                 children.append(self.parse_not())
             elif kind in ("word", "phrase", "open") or (kind, value) == ("op", "not"):
                 children.append(self.parse_not())
@@ -147,7 +149,7 @@ class _Parser:
         if self.peek() == ("op", "not"):
             self.take()
             if self.peek()[0] in (None, "close") or self.peek() in (("op", "and"), ("op", "or")):
-                raise QueryError("“NOT/非”后面缺少要排除的词。")
+                raise QueryError(gettext("“NOT/非”后面缺少要排除的词。"))
             return Node("not", children=[self.parse_not()])
         return self.parse_atom()
 
@@ -159,16 +161,16 @@ class _Parser:
             return _term(value)
         if kind == "open":
             if self.peek()[0] == "close":
-                raise QueryError("括号里没有搜索词。")
+                raise QueryError(gettext("括号里没有搜索词。"))
             node = self.parse_or()
             if self.take()[0] != "close":
-                raise QueryError("括号没有成对：缺少“)”。")
+                raise QueryError(gettext("括号没有成对：缺少“)”。"))
             return node
         if kind == "close":
-            raise QueryError("括号没有成对：多了“)”。")
+            raise QueryError(gettext("括号没有成对：多了“)”。"))
         if kind == "op":
-            raise QueryError("“AND/OR”的前面缺少搜索词。")
-        raise QueryError("搜索词不完整。")
+            raise QueryError(gettext("“AND/OR”的前面缺少搜索词。"))
+        raise QueryError(gettext("搜索词不完整。"))
 
 
 def parse_query(text: str) -> Node | None:
@@ -177,7 +179,7 @@ def parse_query(text: str) -> Node | None:
     if not text:
         return None
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"搜索内容太长（最多 {MAX_QUERY_LENGTH} 个字符）。")
+        raise QueryError(gettext("搜索内容太长（最多 %(n)d 个字符）。", n=MAX_QUERY_LENGTH))
     tokens = _lex(text)
     if not tokens:
         return None
@@ -185,7 +187,7 @@ def parse_query(text: str) -> Node | None:
     node = parser.parse_or()
     if parser.i < len(tokens):
         kind, _ = parser.peek()
-        raise QueryError("括号没有成对：多了“)”。" if kind == "close" else "无法理解的搜索语法。")
+        raise QueryError(gettext("括号没有成对：多了“)”。") if kind == "close" else gettext("无法理解的搜索语法。"))
     return node
 
 
