@@ -8,8 +8,12 @@ from wtforms.validators import Length, Optional
 
 from consult.comments.models import CHANNELS, DECISIONS
 from consult.exports.filters import UNDECIDED
-from consult.exports.records import CHANNEL_LABELS, DECISION_LABELS
 
+# Select labels in the reader's language; the Word documents keep records.py's Chinese wording.
+CHANNEL_CHOICES = {"meeting": _l("座谈会"), "online": _l("网上征求意见"), "letter": _l("来信"),
+                   "email": _l("电子邮件"), "department": _l("部门意见"), "expert": _l("专家意见")}
+DECISION_CHOICES = {"adopted": _l("采纳"), "partly_adopted": _l("部分采纳"), "not_adopted": _l("未采纳"),
+                    "under_study": _l("待研究")}
 FILTER_FIELDS = ("contact_point", "district", "channel", "category", "decision", "tag", "date_from",
                  "date_to")
 
@@ -24,12 +28,12 @@ class ExportForm(FlaskForm):
     contact_point = StringField(_l("联系点编码"), validators=[Optional(), Length(max=40)])
     district = StringField(_l("区县"), validators=[Optional(), Length(max=100)])
     channel = SelectField(_l("渠道"), choices=[SelectChoice("", _l("全部"))]
-                          + [SelectChoice(c, CHANNEL_LABELS[c]) for c in CHANNELS],
+                          + [SelectChoice(c, CHANNEL_CHOICES[c]) for c in CHANNELS],
                           default="")
     category = StringField(_l("提出人类别"), validators=[Optional(), Length(max=30)])
     decision = SelectField(_l("采纳情况"), default="",
                            choices=[SelectChoice("", _l("全部")), SelectChoice(UNDECIDED, _l("未处理"))]
-                           + [SelectChoice(d, DECISION_LABELS[d]) for d in DECISIONS])
+                           + [SelectChoice(d, DECISION_CHOICES[d]) for d in DECISIONS])
     tag = StringField(_l("标签"), validators=[Optional(), Length(max=50)])
     date_from = DateField(_l("开始日期"), validators=[Optional()])
     date_to = DateField(_l("结束日期"), validators=[Optional()])
