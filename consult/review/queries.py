@@ -2,97 +2,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
 
-from consult.review.labels import tr as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import User
 from consult.accounts.permissions import STAFF_ROLES
+from consult.comments.filters import FILTER_KEYS, UNDECIDED, collect_filters, comment_conditions  # noqa: F401
 from consult.comments.models import CHANNELS, DECISIONS, Comment, ContactPoint, Tag
 from consult.drafts.models import Article, Division, Draft
 from consult.extensions import db
 
-FILTER_KEYS = ("version_id", "division_id", "article_id", "contact_point", "district", "channel", "category",
-               "moderation_state", "decision", "tag", "date_from", "date_to")
 NON_ARTICLE_ANCHORS = ("general", "title", "new_article")
-UNDECIDED = "none"  # decision filter value for comments without a decision
+WORKBENCH_STATES = ("pending", "published", "internal")  # everything received except rejected comments
 
 
 def parse_filters(args) -> tuple[dict, list[str]]:
     """Shared filter keys from a mapping of strings → typed filters and a list of messages for bad values."""
-    filters: dict = {}
-    errors: list[str] = []
-    for key in FILTER_KEYS:
-        value = (args.get(key) or "").strip()
-        if not value:
-            continue
-        if key in ("version_id", "division_id", "article_id"):
-            if not value.isdigit():
-                errors.append(_("筛选条件 %(k)s 无效。", k=key))
-                continue
-            filters[key] = int(value)
-        elif key in ("date_from", "date_to"):
-            try:
-                filters[key] = date.fromisoformat(value)
-            except ValueError:
-                errors.append(_("日期格式应为 YYYY-MM-DD：%(v)s", v=value))
-        elif key == "channel" and value not in CHANNELS:
-            errors.append(_("未知渠道：%(v)s", v=value))
-        elif key == "decision" and value not in DECISIONS + (UNDECIDED,):
-            errors.append(_("未知的采纳情况：%(v)s", v=value))
-        else:
-            filters[key] = value
-    return filters, errors
+    return collect_filters(args)
 
 
 def filter_conditions(draft_id: int, filters: dict | None) -> list:
     """SQL conditions on Comment for a draft and the shared filter keys (rejected comments out by default)."""
-    filters = filters or {}
-    conds = [Comment.draft_id == draft_id]
-    if "moderation_state" in filters:
-        conds.append(Comment.moderation_state == filters["moderation_state"])
-    else:
-        conds.append(Comment.moderation_state != "rejected")
-    for key in ("version_id", "article_id", "channel"):
-        if key in filters:
-            conds.append(getattr(Comment, key) == filters[key])
-    if "category" in filters:
-        conds.append(Comment.commenter_category == filters["category"])
-    if "division_id" in filters:
-        conds.append(Comment.article_id.in_(select(Article.id).where(
-            Article.division_id.in_(_division_and_children(filters["division_id"])))))
-    if "contact_point" in filters:
-        conds.append(Comment.contact_point_id.in_(
-            select(ContactPoint.id).where(ContactPoint.code == filters["contact_point"])))
-    if "district" in filters:
-        conds.append(Comment.contact_point_id.in_(
-            select(ContactPoint.id).where(ContactPoint.district == filters["district"])))
-    if "decision" in filters:
-        conds.append(Comment.decision.is_(None) if filters["decision"] == UNDECIDED
-                     else Comment.decision == filters["decision"])
-    if "tag" in filters:
-        conds.append(Comment.tags.any(Tag.name == filters["tag"]))
-    if "date_from" in filters:
-        start = filters["date_from"]
-        conds.append(or_(Comment.submitted_on >= start, and_(
-            Comment.submitted_on.is_(None),
-            Comment.created_at >= datetime.combine(start, datetime.min.time()))))
-    if "date_to" in filters:
-        end = filters["date_to"]
-        conds.append(or_(Comment.submitted_on <= end, and_(
-            Comment.submitted_on.is_(None),
-            Comment.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))))
-    return conds
-
-
-def _division_and_children(division_id: int) -> list[int]:
-    ids, frontier = [division_id], [division_id]
-    while frontier:
-        frontier = list(db.session.scalars(select(Division.id).where(Division.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
+    return comment_conditions(filters or {}, draft_id=draft_id, default_states=WORKBENCH_STATES)
 
 
 def progress(draft: Draft, filters: dict | None = None) -> dict:

@@ -64,7 +64,7 @@ def test_bad_filter_is_reported_and_ignored(client, draft, entered, signed_in):
     response = client.get(f"/review/drafts/{draft.id}?date_from=yesterday&channel=pigeon")
     assert response.status_code == 200
     text = response.data.decode()
-    assert "日期格式应为 YYYY-MM-DD" in text and "未知渠道" in text
+    assert "日期格式应为 YYYY-MM-DD" in text and "未知的渠道：pigeon" in text
     assert row(lxml.html.fromstring(text), "4") == (1, 100)
 
 
