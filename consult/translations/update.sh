@@ -14,6 +14,9 @@
 # any msgid lacks an English msgstr, while an entry is marked fuzzy, when a msgstr drops or adds a
 # placeholder, or when messages.mo no longer matches messages.po.
 #
+# Babel's default keywords (pgettext among them) stay on: a msgid that needs two English renderings gets
+# a context, e.g. {{ pgettext('navigation', '草案') }} "Drafts" beside _('草案') "Draft".
+#
 # Source strings are Simplified Chinese (the msgids); keep every %(name)s / {name} placeholder in the
 # English text. Domain terms: see the glossary in the project design notes (草案 draft, 条 article,
 # 款 paragraph, 项 item, 联系点 contact point, 联络员 facilitator, 回执编号 receipt code ...).
