@@ -96,5 +96,12 @@ def demo_command(serve: bool, host: str, port: int):
     click.echo(f"demo data: {summary}")
     click.echo(f"users: {', '.join(u for u, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     if serve:
-        click.echo(f"serving on http://{host}:{port}/")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        serve_app(current_app._get_current_object(), host, port)
+
+
+def serve_app(app, host: str, port: int) -> None:
+    """Serve the demo with Werkzeug's threaded server (`app.run` refuses to run inside the Flask CLI)."""
+    from werkzeug.serving import run_simple
+
+    click.echo(f"serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)

@@ -30,3 +30,13 @@ def test_demo_pages_render(runner, client, db):
     html = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
     assert "清江市全域旅游促进条例" in html and "第五十三条" in html
     assert client.get(f"/drafts/{draft.id}/articles/22").status_code == 200
+
+
+def test_demo_serve_starts_a_real_server(runner, db, monkeypatch):
+    served = {}
+    monkeypatch.setattr("werkzeug.serving.run_simple",
+                        lambda host, port, app, **kw: served.update(host=host, port=port, app=app, kw=kw))
+    result = runner.invoke(args=["demo", "--serve", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 5099 and served["host"] == "127.0.0.1" and served["kw"]["threaded"]
+    assert served["app"].view_functions["drafts.index"]
