@@ -5,7 +5,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 
 from consult.accounts import permissions
-from consult.comments.privacy import mask_name
+from consult.comments.privacy import mask_name, scrub_personal_data
 
 
 def register(app: Flask) -> None:
@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["now_utc"] = _now_utc
     app.jinja_env.globals["url_rules"] = app.view_functions  # live: lets shared templates link optional pages
     app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.filters["scrub"] = scrub_personal_data
     app.jinja_env.filters["datetime"] = lambda value, fmt="yyyy-MM-dd HH:mm": (
         format_datetime(value, fmt) if value else "")
     app.jinja_env.trim_blocks = True

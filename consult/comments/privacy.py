@@ -37,3 +37,22 @@ def mask_contact(contact: str | None) -> str:
     if len(digits) >= 7:
         return f"{digits[:3]}****{digits[-4:]}"
     return "****"
+
+
+_PERSONAL_RE = re.compile(
+    r"(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])"  # resident ID numbers (18 or old 15 digits)
+    r"|(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"  # mobiles, landlines
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # e-mail addresses
+
+
+def scrub_personal_data(text: str | None) -> str:
+    """Mask ID numbers, phone numbers and e-mail addresses that a commenter typed into free text."""
+    if not text:
+        return text or ""
+    return _PERSONAL_RE.sub(lambda m: _mask_match(m.group(0)), text)
+
+
+def _mask_match(found: str) -> str:
+    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", found):  # an ID number: keep the region code and the last four
+        return found[:6] + "*" * (len(found) - 10) + found[-4:]
+    return mask_contact(found)

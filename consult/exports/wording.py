@@ -1,15 +1,13 @@
 """How exports word things: commenters (masked), sources, dates, the draft's cited title."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from consult.comments.privacy import mask_contact, mask_name
+from consult.comments.privacy import mask_name, scrub_personal_data
 from consult.exports.records import CHANNEL_LABELS, MEETING_KIND_LABELS
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-_CONTACT_RE = re.compile(r"(?<![\d])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![\d])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def source_text(channel: str, point_name: str | None, held_on: date | None, meeting_kind: str | None) -> str:
@@ -32,8 +30,8 @@ def commenter_text(name: str, is_organisation: bool, is_minor: bool, with_names:
 
 
 def scrub_contacts(text: str) -> str:
-    """Mask phone numbers and e-mail addresses a commenter typed into the free text."""
-    return _CONTACT_RE.sub(lambda m: mask_contact(m.group(0)), text) if text else text
+    """Mask ID numbers, phone numbers and e-mail addresses a commenter typed into the free text."""
+    return scrub_personal_data(text) if text else text
 
 
 def local_time(value: datetime | None) -> str:
