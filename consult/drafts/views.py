@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from consult.accounts.access import require
 from consult.accounts.permissions import can_manage_drafts
 from consult.database import utcnow
 from consult.drafts import queries
@@ -77,17 +77,7 @@ def privacy():
 # ---- Staff pages: import, review, publish (法工委) ------------------------------------------------------
 
 
-def staff_required(view):
-    """Signed-in legislative staff only: anonymous users go to the login page, others get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not can_manage_drafts(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+staff_required = require(can_manage_drafts)  # draft management pages
 
 
 def load_draft(draft_id: int) -> Draft:

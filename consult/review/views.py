@@ -2,16 +2,15 @@
 near-duplicates and statistics. Actions (POST) live in consult.review.actions on the same blueprint."""
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
+from consult.accounts.access import require
 from consult.accounts.permissions import can_moderate, is_staff
 from consult.comments.models import Comment
 from consult.drafts.models import Draft
 from consult.drafts.queries import find_article, text_outline
-from consult.extensions import db, login_manager
+from consult.extensions import db
 from consult.review import duplicates as dup
 from consult.review import queries
 from consult.review import stats as statistics
@@ -24,20 +23,6 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 @bp.context_processor
 def _labels():
     return labels()
-
-
-def require(predicate):
-    """Decorator: anonymous users go to the login page, signed-in users without `predicate` get 403."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not predicate(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def load_draft(draft_id: int) -> Draft:

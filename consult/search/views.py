@@ -1,15 +1,14 @@
 """Search pages: the staff comment search (grouped by article, permalinks) and the citizens' search."""
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from consult.accounts.access import require
 from consult.accounts.permissions import can_search_comments
 from consult.drafts.models import Draft
-from consult.extensions import db, login_manager
+from consult.extensions import db
 from consult.search import queries
 from consult.search.filters import FilterError
 from consult.search.forms import CommentSearchForm, PublicSearchForm
@@ -24,16 +23,7 @@ def _labels():
     return {"channel_labels": CHANNEL_LABELS, "state_labels": STATE_LABELS, "decision_labels": DECISION_LABELS}
 
 
-def require_search(view):
-    """Anonymous users go to the login page; signed-in users who may not search comments get 403."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not can_search_comments(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+require_search = require(can_search_comments)  # staff comment search pages
 
 
 def _staff_form() -> tuple[CommentSearchForm, Draft | None]:
