@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -26,6 +27,24 @@ from consult.extensions import db
 
 _threads: dict[int, threading.Thread] = {}
 _lock = threading.Lock()
+# A job still queued/running this long after it started lost its worker (restart, crash, recycled process):
+# the longest measured export (100,000 comments) takes well under a minute.
+ABANDONED_AFTER = timedelta(minutes=30)
+
+
+def fail_if_abandoned(job: ExportJob, now=None) -> bool:
+    """Mark a job whose building process died as failed, so its page stops waiting; True if it changed."""
+    if job.status not in ("queued", "running"):
+        return False
+    with _lock:
+        thread = _threads.get(job.id)
+    if thread is not None and thread.is_alive():
+        return False
+    if (now or utcnow()) - job.created_at < ABANDONED_AFTER:
+        return False
+    job.status, job.error, job.finished_at = "failed", _("导出中断：生成文件的进程已退出，请重新导出。"), utcnow()
+    db.session.flush()
+    return True
 
 
 def launch(app, job_id: int) -> threading.Thread:

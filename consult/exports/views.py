@@ -56,6 +56,8 @@ def _load_job(job_id: int) -> ExportJob:
             or (params.get("with_names") and not can_see_personal_data(current_user))
             or (params.get("with_contacts") and not can_export_contacts(current_user))):
         abort(403)
+    if jobs.fail_if_abandoned(job):
+        db.session.commit()
     return job
 
 
