@@ -90,13 +90,20 @@ def article(draft_id: int, key: str):
         comments = queries.anchor_comments(draft, article=art, filters=filters)
     articles = version.articles
     position = articles.index(art) if art is not None else -1
+    pages = max(1, -(-len(comments) // ARTICLE_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     return render_template(
-        "review/article.html", draft=draft, version=version, article=art, key=key, comments=comments,
+        "review/article.html", draft=draft, version=version, article=art, key=key,
+        comments=comments[(page - 1) * ARTICLE_PAGE_SIZE:page * ARTICLE_PAGE_SIZE], total=len(comments),
+        page=page, pages=pages,
         structure=article_structure(art, comments) if art is not None else [],
         previous=articles[position - 1] if position > 0 else None,
         following=articles[position + 1] if 0 <= position < len(articles) - 1 else None,
         filters=filters, args=_filter_args(filters), staff=queries.staff_users(),
         tags=queries.draft_tags(draft))
+
+
+ARTICLE_PAGE_SIZE = 50  # comments shown with their controls per page of the article view
 
 
 @bp.route("/moderation")

@@ -243,3 +243,14 @@ def test_stats_page_svg_and_table(client, db, draft, entered, other_point, signe
         assert "script-src" not in response.headers["Content-Security-Policy"]
     svg = client.get(f"/review/drafts/{draft.id}/charts/article.svg").data.decode()
     assert "第四条" in svg and "意见最多的条款" in svg
+
+
+def test_article_view_pages_through_many_comments(client, draft, entered, signed_in):
+    ids = [entered(anchor="4").id for _ in range(55)]
+    first = client.get(f"/review/drafts/{draft.id}/articles/4").get_data(as_text=True)
+    second = client.get(f"/review/drafts/{draft.id}/articles/4?page=2").get_data(as_text=True)
+    assert "55" in first
+    on_first = [i for i in ids if f'id="c-{i}"' in first]
+    on_second = [i for i in ids if f'id="c-{i}"' in second]
+    assert len(on_first) == 50 and len(on_second) == 5 and not set(on_first) & set(on_second)
+    assert "page=2" in first and "page=1" in second
