@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.comments.models import Comment
+from consult.comments.privacy import scrub_personal_data
 from consult.drafts.models import Article, Draft
 from consult.extensions import db
 from consult.search.documents import KIND_RANK, ORDER_SCALE, RANK_SCALE, order_key
@@ -231,7 +232,7 @@ def _public_hits(ranked, drafts: dict, terms) -> list[Hit]:
         if obj is None:
             continue
         text = {"draft": lambda o: f"{o.title}\n{o.description or ''}", "article": lambda o: o.text,
-                "comment": lambda o: o.body}[kind](obj)
+                "comment": lambda o: scrub_personal_data(o.body)}[kind](obj)  # citizens: no typed phone/ID
         hits.append(Hit(obj, highlight(text, terms), kind, is_whole_word_hit(text, terms)))
     hits.sort(key=lambda h: not h.whole_word)
     return hits

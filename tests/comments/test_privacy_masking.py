@@ -38,3 +38,15 @@ def test_public_article_page_masks_numbers_in_comment_text(client, db, make_draf
     html = client.get(f"/drafts/{draft.id}/articles/4").get_data(as_text=True)
     assert "有问题请打" in html and "139****5678" in html
     assert "13912345678" not in html and "110101199003071234" not in html and "李四" not in html
+
+
+def test_citizen_search_masks_numbers_in_comment_text(client, db, make_draft, make_user):
+    from consult.search.services import sync_pending
+
+    draft = make_draft()
+    comment = submit_online_comment(draft, anchor="4", body="停车难的问题请打13912345678联系我。")
+    publish_comment(comment, actor=make_user("staff"))
+    db.session.commit()
+    sync_pending()
+    html = client.get("/search/?q=停车难").get_data(as_text=True)
+    assert "139****5678" in html and "13912345678" not in html
