@@ -3,8 +3,10 @@
 One chain for both sides: NFKC width folding → lower case → traditional→simplified (OpenCC `t2s`), then
 * `BigramTokenizer` (field `body`): overlapping CJK bigrams inside each CJK run, plus the last character of
   each run as a unigram (so a one-character query finds every occurrence through a prefix query), plus whole
-  Latin/digit words (`a级景区` → `a`, `级景`, `景区`, `区`). Positions are consecutive, so a phrase of the
-  query's tokens is exactly "the query occurs as a substring" (punctuation and spaces aside).
+  Latin/digit words (`a级景区` → `a`, `级景`, `景区`, `区`). The field keeps no positions: a query of several
+  tokens takes the documents holding all of them and then checks that the tokens are consecutive — for a
+  pure-CJK query simply `query in normalized text` (the index keeps each document's normalised text in a
+  column) — which is exactly "the query occurs as a substring" (punctuation and spaces aside).
 * `WordTokenizer` (field `words`): jieba words of two or more characters, used only to rank whole-word
   matches first (a segmenter alone misses `域旅` inside `全域旅游`, bigrams do not).
 """
@@ -18,6 +20,7 @@ from whoosh.analysis import Token, Tokenizer
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 RUN_RE = re.compile(f"([{_CJK}]+)|([0-9a-z\u00c0-\u024f]+)")
 CJK_RE = re.compile(f"[{_CJK}]")
+CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 CJK_GAP_RE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 
 _converter = None
@@ -32,11 +35,20 @@ def _opencc():
     return _converter
 
 
+_last_normalized: tuple[str, str] = ("", "")
+
+
 def normalize(text: str) -> str:
     """Fold width (NFKC), case and traditional characters (t2s) the same way for documents and queries."""
+    global _last_normalized
     if not text:
         return ""
-    return _opencc().convert(unicodedata.normalize("NFKC", text).lower())
+    last = _last_normalized
+    if last[0] is text:  # the same body is analysed for two fields in a row (bigrams, n-grams)
+        return last[1]
+    out = _opencc().convert(unicodedata.normalize("NFKC", text).lower())
+    _last_normalized = (text, out)
+    return out
 
 
 def normalize_aligned(text: str) -> str:
@@ -167,6 +179,32 @@ def query_pieces(term: str) -> list[tuple[str, bool]]:
         elif len(run) == 1:
             pieces.append((run, True))
     return pieces
+
+
+def query_cjk_run(term: str) -> str | None:
+    """The normalised term when it is one CJK run (punctuation aside), else None."""
+    normalized = CJK_GAP_RE.sub("", normalize(term))
+    matches = list(RUN_RE.finditer(normalized))
+    if len(matches) == 1 and matches[0].group(1) is not None:
+        return matches[0].group(1)
+    return None
+
+
+def has_sequence(tokens: list[str], pieces: list[tuple[str, bool]]) -> bool:
+    """True when `pieces` (from `query_pieces`) occur as consecutive `tokens` (a prefix piece as a prefix)."""
+    size = len(pieces)
+    first, first_prefix = pieces[0]
+    for start in range(len(tokens) - size + 1):
+        if tokens[start] != first and not (first_prefix and tokens[start].startswith(first)):
+            continue
+        for offset in range(1, size):
+            word, is_prefix = pieces[offset]
+            token = tokens[start + offset]
+            if token != word and not (is_prefix and token.startswith(word)):
+                break
+        else:
+            return True
+    return False
 
 
 def query_words(term: str) -> list[str]:

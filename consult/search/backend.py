@@ -9,24 +9,74 @@ and swaps the pointer. One open index and one refreshed searcher per process and
 from __future__ import annotations
 
 import fcntl
+import heapq
+import logging
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
+from array import array
 from collections import defaultdict
 from contextlib import contextmanager
 
+from whoosh import columns as whoosh_columns
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.index import LockError
+from whoosh.reading import TermNotFound
 
-from consult.search.analysis import query_pieces
-from consult.search.documents import make_schema
+from consult.search.analysis import bigram_tokens, has_sequence, query_cjk_run, query_pieces
+from consult.search.documents import SCHEMA_VERSION, make_schema
 from consult.search.filters import INDEX_FIELDS, date_number
+
+log = logging.getLogger(__name__)
 
 WRITER_TIMEOUT = 5.0  # seconds to wait for Whoosh's single-writer lock before giving up (rows stay queued)
 POINTER = "CURRENT"
+VERSION_FILE = "SCHEMA_VERSION"
+RANK_CANDIDATES = 200  # ranked(): BM25 is computed for at most this many (or 5 × limit) shortest matches
+MATCH_CACHE_SIZE = 2  # one page asks twice (groups, top hits); more would let benchmark repeats hit
+
+
+class _Arrays:
+    """Per-docnum values of one searcher, read once from the columns: eid, order, body length."""
+
+    __slots__ = ("eid", "order", "blen", "text", "by_length", "every")
+
+    def __init__(self, eid, order, blen, text):
+        self.eid, self.order, self.blen, self.text = eid, order, blen, text
+        self.by_length = None  # docnums sorted by body length, built on first use
+        self.every = None  # set of live docnums, built on first NOT
+
+
+def _read_numeric_column(segreader, name: str) -> list:
+    """All values of a fixed-width numeric column of one segment, as a list (one read, no per-doc calls)."""
+    count = segreader.doc_count_all()
+    reader = segreader.column_reader(name, translate=False)
+    if isinstance(reader, whoosh_columns.NumericColumn.Reader):
+        raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
+        values = array(reader._typecode)
+        values.frombytes(raw)
+        if sys.byteorder == "little":
+            values.byteswap()
+        out = values.tolist()
+        out.extend([reader._default] * (count - len(out)))
+        return out
+    return [reader[i] for i in range(count)]
+
+
+def _read_text_column(segreader, name: str) -> list:
+    """All values of a UTF-8 VarBytes column of one segment, decoded (one read)."""
+    count = segreader.doc_count_all()
+    reader = segreader.column_reader(name, translate=False)
+    if isinstance(reader, whoosh_columns.VarBytesColumn.Reader):
+        lengths, offsets = reader._lengths, reader._offsets
+        end = max((o + n for o, n in zip(offsets, lengths)), default=0)
+        raw = reader._dbfile.get(reader._basepos, end) if end else b""
+        return [raw[o:o + n].decode("utf-8") for o, n in zip(offsets, lengths)]
+    return [bytes(reader[i]).decode("utf-8") for i in range(count)]
 
 
 class IndexBusy(RuntimeError):
@@ -80,6 +130,11 @@ class WhooshBackend(SearchBackend):
         self._ix = None
         self._searcher = None
         self._filter_cache: dict = {}
+        self._segment_arrays: dict = {}  # segment id → (eid, order, blen) lists
+        self._arrays_owner = None
+        self._arrays = None
+        self._match_owner = None
+        self._match_cache: dict = {}
 
     # ---- opening -------------------------------------------------------------------------------------
     @contextmanager
@@ -98,7 +153,7 @@ class WhooshBackend(SearchBackend):
         try:
             with open(pointer, encoding="utf-8") as handle:
                 gen = handle.read().strip()
-            if gen and os.path.isdir(os.path.join(self.root, gen)):
+            if gen and os.path.isdir(os.path.join(self.root, gen)) and self._version_ok(gen):
                 return gen
         except FileNotFoundError:
             pass
@@ -107,17 +162,31 @@ class WhooshBackend(SearchBackend):
                 with open(pointer, encoding="utf-8") as handle:
                     gen = handle.read().strip()
                 if gen and os.path.isdir(os.path.join(self.root, gen)):
-                    return gen
+                    if self._version_ok(gen):
+                        return gen
+                    log.warning("search index %s has an older format: replaced by an empty index; "
+                                "run `consult search rebuild`", gen)
             except FileNotFoundError:
                 pass
             gen = self._new_generation()
             self._swap_pointer(gen)
             return gen
 
+    def _version_ok(self, gen: str) -> bool:
+        if gen == self._gen:
+            return True
+        try:
+            with open(os.path.join(self.root, gen, VERSION_FILE), encoding="utf-8") as handle:
+                return handle.read().strip() == str(SCHEMA_VERSION)
+        except FileNotFoundError:
+            return False
+
     def _new_generation(self) -> str:
         gen = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         os.makedirs(os.path.join(self.root, gen))
         whoosh_index.create_in(os.path.join(self.root, gen), make_schema())
+        with open(os.path.join(self.root, gen, VERSION_FILE), "w", encoding="utf-8") as handle:
+            handle.write(str(SCHEMA_VERSION))
         return gen
 
     def _swap_pointer(self, gen: str) -> None:
@@ -303,8 +372,105 @@ class WhooshBackend(SearchBackend):
                 self._filter_cache[key] = cached
         return cached
 
+    def arrays(self, searcher) -> _Arrays:
+        """eid / order / body length per docnum of this searcher (segments read once, then reused)."""
+        with self._lock:
+            if self._arrays_owner is searcher:
+                return self._arrays
+            eid, order, blen, text = [], [], [], []
+            seen = set()
+            for segreader, _offset in searcher.reader().leaf_readers():
+                segment = segreader.segment()
+                key = segment.segment_id() if segment is not None else id(segreader)
+                seen.add(key)
+                cached = self._segment_arrays.get(key)
+                if cached is None:
+                    cached = (*(_read_numeric_column(segreader, name) for name in ("eid", "order", "blen")),
+                              _read_text_column(segreader, "ntext"))
+                    self._segment_arrays[key] = cached
+                eid += cached[0]
+                order += cached[1]
+                blen += cached[2]
+                text += cached[3]
+            for key in [k for k in self._segment_arrays if k not in seen]:
+                del self._segment_arrays[key]
+            self._arrays_owner, self._arrays = searcher, _Arrays(eid, order, blen, text)
+            return self._arrays
+
+    def _matches(self, searcher, node) -> list[int]:
+        """Ascending docnums matching a parsed query (no scoring), cached per searcher: a page asks for the
+        grouped counts and the top hits of the same query."""
+        key = repr(node)
+        with self._lock:
+            if self._match_owner is not searcher:
+                self._match_owner, self._match_cache = searcher, {}
+            cached = self._match_cache.get(key)
+        if cached is None:
+            cached = sorted(self._eval(searcher, self.arrays(searcher), node))
+            with self._lock:
+                if self._match_owner is searcher:
+                    if len(self._match_cache) >= MATCH_CACHE_SIZE:
+                        self._match_cache.pop(next(iter(self._match_cache)))
+                    self._match_cache[key] = cached
+        return cached
+
+    def _eval(self, searcher, arrays: _Arrays, node) -> set:
+        """Docnums matching a parsed query, as a set (terms as confirmed substrings, boolean set algebra)."""
+        if node.op == "term":
+            return self._substring_set(searcher, arrays, node.text)
+        if node.op == "field":
+            return set(searcher.docs_for_query(Q.Term(INDEX_FIELDS.get(node.name, node.name), node.text)))
+        if node.op == "not":
+            return self._every(searcher, arrays) - self._eval(searcher, arrays, node.children[0])
+        if node.op == "or":
+            out: set = set()
+            for child in node.children:
+                out |= self._eval(searcher, arrays, child)
+            return out
+        positives = [c for c in node.children if c.op != "not"]
+        negatives = [c.children[0] for c in node.children if c.op == "not"]
+        if positives:
+            sets = sorted((self._eval(searcher, arrays, c) for c in positives), key=len)
+            out = sets[0].intersection(*sets[1:])
+        else:
+            out = set(self._every(searcher, arrays))
+        for child in negatives:
+            if not out:
+                break
+            out -= self._eval(searcher, arrays, child)
+        return out
+
+    @staticmethod
+    def _every(searcher, arrays: _Arrays) -> set:
+        if arrays.every is None:
+            arrays.every = set(searcher.docs_for_query(Q.Every()))
+        return arrays.every
+
+    @staticmethod
+    def _substring_set(searcher, arrays: _Arrays, text: str) -> set:
+        """Docnums whose body contains `text`: documents holding all its tokens, then confirmed on the
+        normalised text (`query in text` for a pure-CJK query, consecutive tokens otherwise)."""
+        pieces = query_pieces(text)
+        if not pieces:
+            return set()
+        sets = []
+        for word, is_prefix in dict.fromkeys(pieces):
+            found = set(searcher.docs_for_query(Q.Prefix("body", word) if is_prefix else Q.Term("body", word)))
+            if not found:
+                return set()
+            sets.append(found)
+        sets.sort(key=len)
+        candidates = sets[0].intersection(*sets[1:])
+        if len(pieces) == 1:
+            return candidates
+        texts = arrays.text
+        run = query_cjk_run(text)
+        if run is not None:
+            return {d for d in candidates if run in texts[d]}
+        return {d for d in candidates if has_sequence(bigram_tokens(texts[d]), pieces)}
+
     def grouped(self, node, filters: dict):
-        """(total, [(order, [comment ids ascending])]) in text order, from columns (no scoring)."""
+        """(total, [(order, [comment ids ascending])]) in text order, from column arrays (no scoring)."""
         searcher = self.searcher()
         reader = searcher.reader()
         if reader.doc_count_all() == 0:
@@ -313,28 +479,85 @@ class WhooshBackend(SearchBackend):
         if node is None:
             docnums = sorted(allowed)
         else:
-            docnums = [d for d in searcher.docs_for_query(self.to_query(node)) if d in allowed]
-        order_col = reader.column_reader("order")
-        eid_col = reader.column_reader("eid")
+            docnums = [d for d in self._matches(searcher, node) if d in allowed]
+        arrays = self.arrays(searcher)
+        orders, eids = arrays.order, arrays.eid
         groups: dict[int, list[int]] = defaultdict(list)
-        total = 0
         for docnum in docnums:
-            groups[order_col[docnum]].append(eid_col[docnum])
-            total += 1
-        return total, [(order, sorted(ids)) for order, ids in sorted(groups.items())]
+            groups[orders[docnum]].append(eids[docnum])
+        return len(docnums), [(order, sorted(ids)) for order, ids in sorted(groups.items())]
 
     def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False,
                count: bool = False):
-        """(total, best `limit` (kind, id, score)) by BM25 over the bigram field (total counted only if asked)."""
+        """(total matching, best `limit` (kind, id, score)).
+
+        The matching set comes unscored from the index; BM25 (Whoosh's weighting, summed over the query's
+        bigrams) is computed only for the `RANK_CANDIDATES` shortest matches — for a term that occurs once,
+        BM25 falls with document length — so a common query does not score tens of thousands of documents.
+        """
         searcher = self.searcher()
         if searcher.reader().doc_count_all() == 0:
             return 0, []
         kind_q = Q.Or([Q.Term("kind", k) for k in kinds]) if len(kinds) > 1 else Q.Term("kind", kinds[0])
         base = Q.And([kind_q, Q.Term("public", "1")]) if public_only else kind_q
         allowed = self._filter_set(searcher, base, filters)
-        results = searcher.search(self.to_query(node), filter=allowed, limit=limit)
-        total = len(results) if count else results.scored_length()
-        return total, [(hit["key"].split(":")[0], int(hit["eid"]), hit.score) for hit in results]
+        matched = [d for d in self._matches(searcher, node) if d in allowed]
+        if not matched:
+            return 0, []
+        arrays = self.arrays(searcher)
+        candidates = self._shortest(arrays, matched, max(RANK_CANDIDATES, 5 * limit))
+        scores = self._bm25(searcher, candidates, node)
+        blen = arrays.blen
+        best = sorted(candidates, key=lambda d: (-scores.get(d, 0.0), blen[d], d))[:limit]
+        out = []
+        for docnum in best:
+            kind = searcher.stored_fields(docnum)["key"].split(":")[0]
+            out.append((kind, arrays.eid[docnum], scores.get(docnum, 0.0)))
+        return len(matched), out
+
+    @staticmethod
+    def _shortest(arrays: _Arrays, matched: list[int], k: int) -> list[int]:
+        """The k matching docnums with the shortest bodies, ascending by docnum."""
+        if len(matched) <= k:
+            return matched
+        blen = arrays.blen
+        if len(matched) * 8 < len(blen):
+            return sorted(heapq.nsmallest(k, matched, key=blen.__getitem__))
+        if arrays.by_length is None:
+            arrays.by_length = sorted(range(len(blen)), key=blen.__getitem__)
+        wanted = set(matched)
+        out = []
+        for docnum in arrays.by_length:
+            if docnum in wanted:
+                out.append(docnum)
+                if len(out) == k:
+                    break
+        return sorted(out)
+
+    @staticmethod
+    def _bm25(searcher, docnums: list[int], node) -> dict[int, float]:
+        """Sum of the BM25 scores of the query's (positive) bigram terms for the given ascending docnums."""
+        words = []
+        for text in node.positive_terms():
+            for word, is_prefix in query_pieces(text):
+                if not is_prefix and word not in words:
+                    words.append(word)
+        scores: dict[int, float] = defaultdict(float)
+        for word in words:
+            try:
+                matcher = searcher.postings("body", word)
+            except TermNotFound:
+                continue
+            for docnum in docnums:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    scores[docnum] += matcher.score()
+        return scores
 
     # ---- query translation ---------------------------------------------------------------------------
     def _combine(self, base, node, filters: dict):
@@ -378,11 +601,10 @@ class WhooshBackend(SearchBackend):
 
     @staticmethod
     def substring_query(text: str):
-        """Documents containing `text` as a substring: a phrase of its bigrams (prefix for one character)."""
+        """Whoosh query for the candidates of a substring: all its tokens (prefix for one character).
+
+        Without positions this may over-match; `_substring_set` confirms candidates (see `_matches`).
+        """
         pieces = query_pieces(text)
-        if len(pieces) == 1:
-            word, is_prefix = pieces[0]
-            return Q.Prefix("body", word) if is_prefix else Q.Term("body", word)
-        if any(is_prefix for _, is_prefix in pieces):
-            return Q.Sequence([Q.Prefix("body", w) if p else Q.Term("body", w) for w, p in pieces])
-        return Q.Phrase("body", [w for w, _ in pieces])
+        queries = [Q.Prefix("body", w) if p else Q.Term("body", w) for w, p in pieces]
+        return queries[0] if len(queries) == 1 else Q.And(queries)

@@ -12,22 +12,30 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from whoosh import fields
+from whoosh import columns, fields
 
-from consult.search.analysis import BigramAnalyzer
+from consult.search.analysis import BigramAnalyzer, normalize
 
 # Group order inside a version: 总体意见, 名称, articles by position, 新增条款.
 KIND_RANK = {"general": 0, "title": 1, "article": 2, "paragraph": 2, "item": 2, "new_article": 3}
 ORDER_SCALE = 10_000_000
 RANK_SCALE = 1_000_000
+# Bump whenever the schema or the analysis changes: a live index of another version is replaced by an empty
+# one of this version (search finds nothing and `verify` reports everything missing until `rebuild`).
+SCHEMA_VERSION = 2
 
 
 def make_schema() -> fields.Schema:
-    """The index schema (pickled into the index; analyzers live in `consult.search.analysis`)."""
+    """The index schema (pickled into the index; analyzers live in `consult.search.analysis`).
+
+    `eid`, `order`, `blen` (body length, for ranking) and `ntext` (the normalised body, to confirm that the
+    tokens of a multi-token query are consecutive) are columns only: read as arrays per segment, never
+    searched, so they cost no terms. `body` keeps frequencies but no positions (cheaper to write).
+    """
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         kind=fields.ID(),
-        eid=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        eid=fields.COLUMN(columns.NumericColumn("q")),
         draft=fields.ID(),
         version=fields.ID(),
         article=fields.ID(),
@@ -41,10 +49,12 @@ def make_schema() -> fields.Schema:
         decision=fields.ID(),
         tags=fields.KEYWORD(commas=True),
         date=fields.NUMERIC(int, bits=32),
-        order=fields.NUMERIC(int, bits=64, sortable=True),
+        order=fields.COLUMN(columns.NumericColumn("q")),
+        blen=fields.COLUMN(columns.NumericColumn("i")),
         public=fields.ID(),
         fp=fields.STORED(),
-        body=fields.TEXT(analyzer=BigramAnalyzer(), phrase=True),
+        body=fields.TEXT(analyzer=BigramAnalyzer(), phrase=False),
+        ntext=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 
@@ -94,6 +104,9 @@ def _fingerprint(doc: dict) -> str:
 
 def _finish(doc: dict) -> dict:
     doc["fp"] = _fingerprint(doc)
+    body = doc.get("body") or ""
+    doc["ntext"] = normalize(body).encode("utf-8")  # memoised: the body analyzer reuses it in-process
+    doc["blen"] = len(body)
     return doc
 
 

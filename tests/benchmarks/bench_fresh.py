@@ -67,8 +67,6 @@ WRITER = textwrap.dedent('''
 
 def run_mode(app, uri, index_dir, workdir, mode, writers, per_writer):
     """Start the writers, observe the index, return (freshness list ms, submit latency list ms)."""
-    from whoosh import query as Q
-
     from consult.search.services import current_backend
 
     script = os.path.join(workdir, "writer.py")
@@ -79,15 +77,15 @@ def run_mode(app, uri, index_dir, workdir, mode, writers, per_writer):
     seen: dict[int, float] = {}
     with app.app_context():
         backend = current_backend()
-        base = max([0, *(int(e) for e in backend.searcher().reader().column_reader("eid"))])
+        base = max([0, *backend.arrays(backend.searcher()).eid])
         procs = [subprocess.Popen([sys.executable, script, uri, index_dir, mode, str(w), str(per_writer), outs[w]],
                                   env=env) for w in range(writers)]
         while any(p.poll() is None for p in procs):
             searcher = backend.searcher()
             now = time.time()
-            for docnum in searcher.docs_for_query(Q.NumericRange("eid", base + 1, None)):
-                eid = searcher.stored_fields(docnum)["eid"]
-                seen.setdefault(eid, now)
+            for eid in backend.arrays(searcher).eid:  # column arrays, re-read only for new segments
+                if eid > base:
+                    seen.setdefault(eid, now)
             time.sleep(0.02)
     records = [r for out in outs for r in json.load(open(out))]
     fresh = [(seen[r["id"]] - r["committed"]) * 1000 for r in records if r["id"] in seen]

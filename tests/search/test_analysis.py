@@ -86,3 +86,15 @@ def ids_for(query, draft):
 def test_substring_recall(indexed, query, names):
     draft, ids = indexed
     assert ids_for(query, draft) == {ids[n] for n in names}
+
+
+def test_all_tokens_present_but_not_consecutive_is_no_match(db, make_draft, add_comment):
+    """The index keeps no positions: candidates holding every token are confirmed on the text."""
+    draft = make_draft()
+    split = add_comment(draft, "全域发展和区域旅行，A级 级景。").id
+    whole = add_comment(draft, "发展全域旅游，A级景区。").id
+    assert ids_for("全域旅", draft) == {whole}          # 全域 + 域旅 both in `split`, not adjacent
+    assert ids_for("域旅", draft) == {split, whole}
+    assert ids_for("A级景", draft) == {whole}           # mixed Latin/CJK: consecutive tokens
+    assert ids_for("全域旅 OR 区域", draft) == {split, whole}
+    assert ids_for("域旅 NOT 全域旅", draft) == {split}
