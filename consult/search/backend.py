@@ -12,6 +12,7 @@ import fcntl
 import heapq
 import logging
 import os
+import pickle
 import shutil
 import sys
 import threading
@@ -105,6 +106,67 @@ class SearchBackend:
     def clear(self) -> None:  # pragma: no cover - interface
         """Empty the index."""
         raise NotImplementedError
+
+
+def _segment_worker(path: str, make_docs, messages) -> None:
+    """Forked worker: write the documents of one partition into a segment of the new generation."""
+    import traceback
+
+    from whoosh.writing import SegmentWriter
+
+    try:
+        ix = whoosh_index.open_dir(path)
+        writer = SegmentWriter(ix, _lk=False, limitmb=256)  # the parent holds the lock (as Whoosh's MpWriter)
+        count = 0
+        for doc in make_docs():
+            writer.add_document(**doc)
+            count += 1
+            if count % 1000 == 0:
+                messages.put(("progress", 1000))
+        messages.put(("progress", count % 1000))
+        segment = writer._finalize_segment() if count else None  # pinned Whoosh 2.7.5 (as its MpWriter)
+        messages.put(("done", segment, count))
+    except BaseException:  # noqa: BLE001 - report to the parent, which cancels the rebuild
+        messages.put(("error", traceback.format_exc()))
+
+
+def _start_segment_workers(path: str, partitions):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    processes = [context.Process(target=_segment_worker, args=(path, part, messages), daemon=True)
+                 for part in partitions]
+    for process in processes:
+        process.start()
+    return processes, messages
+
+
+def _join_segment_workers(processes, messages, progress=None):
+    """Collect (segments, document count) from the workers; RuntimeError if one failed or died."""
+    import queue
+
+    segments, count, done = [], 0, 0
+    while done < len(processes):
+        try:
+            message = messages.get(timeout=1.0)
+        except queue.Empty:
+            if any(not p.is_alive() and p.exitcode not in (0, None) for p in processes):
+                raise RuntimeError("a search rebuild worker died") from None
+            continue
+        if message[0] == "progress":
+            if progress is not None and message[1]:
+                progress(message[1])
+        elif message[0] == "done":
+            done += 1
+            count += message[2]
+            if message[1] is not None:
+                segments.append(message[1])
+        else:
+            raise RuntimeError("a search rebuild worker failed:\n" + message[1])
+    for process in processes:
+        process.join()
+    return segments, count
 
 
 _backends: dict[str, "WhooshBackend"] = {}
@@ -203,7 +265,16 @@ class WhooshBackend(SearchBackend):
                 if self._searcher is not None:
                     self._searcher.close()
                     self._searcher = None
-                self._ix = whoosh_index.open_dir(os.path.join(self.root, gen))
+                try:
+                    self._ix = whoosh_index.open_dir(os.path.join(self.root, gen))
+                except (AttributeError, ImportError, EOFError, ValueError, pickle.UnpicklingError):
+                    # a schema pickled by other code (e.g. an analyzer that no longer exists): start empty
+                    log.warning("search index %s cannot be opened: replaced by an empty index; "
+                                "run `consult search rebuild`", gen, exc_info=True)
+                    with self._dir_lock():
+                        gen = self._new_generation()
+                        self._swap_pointer(gen)
+                    self._ix = whoosh_index.open_dir(os.path.join(self.root, gen))
                 self._gen = gen
             return self._ix
 
@@ -308,9 +379,12 @@ class WhooshBackend(SearchBackend):
             self._swap_pointer(gen)
         self._cleanup(keep=gen)
 
-    def rebuild(self, docs, *, procs: int = 1, progress=None) -> int:
+    def rebuild(self, docs, *, procs: int = 1, progress=None, partitions=None) -> int:
         """Write every document into a new generation, then swap it in; returns the document count.
 
+        `partitions` (optional): zero-argument callables, each yielding the documents of one part; each
+        runs in a forked worker process that reads its own rows and writes its own segment (analysis and
+        segment writing in parallel, nothing pickled between processes), while this process writes `docs`.
         The live generation's writer lock is held throughout, so incremental indexers wait (their rows stay
         in the outbox) instead of writing to a generation that is about to be replaced.
         """
@@ -323,11 +397,13 @@ class WhooshBackend(SearchBackend):
             time.sleep(0.1)
         try:
             gen = self._new_generation()
-            ix = whoosh_index.open_dir(os.path.join(self.root, gen))
-            if procs > 1:
+            path = os.path.join(self.root, gen)
+            ix = whoosh_index.open_dir(path)
+            workers = _start_segment_workers(path, partitions) if partitions else None
+            if procs > 1 and not partitions:
                 writer = ix.writer(procs=procs, multisegment=True, limitmb=256, batchsize=500)
             else:
-                writer = ix.writer(limitmb=512)
+                writer = ix.writer(limitmb=256)
             count = 0
             try:
                 for doc in docs:
@@ -335,10 +411,20 @@ class WhooshBackend(SearchBackend):
                     count += 1
                     if progress is not None:
                         progress(1)
+                segments = []
+                if workers is not None:
+                    segments, written = _join_segment_workers(*workers, progress=progress)
+                    count += written
             except BaseException:
                 writer.cancel()
+                if workers is not None:
+                    for process in workers[0]:
+                        process.kill()
                 raise
-            writer.commit()
+            if segments:
+                writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
+            else:
+                writer.commit()
             with self._dir_lock():
                 self._swap_pointer(gen)
         finally:

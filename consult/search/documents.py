@@ -196,9 +196,8 @@ def load_documents(session, entity: str, ids) -> dict[int, dict]:
     return out
 
 
-def iter_all_documents(session, batch: int = 1000):
+def iter_all_documents(session, batch: int = 1000, comments: bool = True):
     """Every document the database implies, drafts and articles first, then comments by id."""
-    from consult.comments.models import Comment
     from consult.drafts.models import Article, Draft
 
     for draft in session.scalars(select(Draft)):
@@ -206,11 +205,39 @@ def iter_all_documents(session, batch: int = 1000):
         for version in draft.versions:
             for article in version.articles:
                 yield article_document(article, draft)
-    infos = article_infos(session, session.scalars(select(Article.id)).all())
-    yield from _bulk_comment_documents(session, infos, batch)
+    if comments:
+        yield from iter_comment_documents(session, all_article_infos(session), batch=batch)
 
 
-def _bulk_comment_documents(session, infos: dict, batch: int):
+def all_article_infos(session) -> dict[int, ArticleInfo]:
+    """`ArticleInfo` of every article (what comment documents need)."""
+    from consult.drafts.models import Article
+
+    return article_infos(session, session.scalars(select(Article.id)).all())
+
+
+def comment_id_ranges(session, parts: int) -> list[tuple[int, int]]:
+    """Split the comment ids into `parts` contiguous (first, last) ranges of about equal counts."""
+    from sqlalchemy import func
+
+    from consult.comments.models import Comment
+
+    total = session.scalar(select(func.count()).select_from(Comment)) or 0
+    if not total:
+        return []
+    bounds = [session.scalar(select(Comment.id).order_by(Comment.id).offset(total * i // parts).limit(1))
+              for i in range(parts)]
+    bounds = sorted(set(bounds))
+    last = session.scalar(select(func.max(Comment.id)))
+    return [(lo, (bounds[i + 1] - 1) if i + 1 < len(bounds) else last) for i, lo in enumerate(bounds)]
+
+
+def iter_comment_documents(session, infos: dict, first: int = 0, last: int | None = None, batch: int = 1000):
+    """Comment documents with first ≤ id ≤ last (all by default), straight from SQL rows."""
+    yield from _bulk_comment_documents(session, infos, batch, first, last)
+
+
+def _bulk_comment_documents(session, infos: dict, batch: int, first: int = 0, last_id: int | None = None):
     """Comment documents straight from SQL rows (no ORM objects): the rebuild's hot path."""
     from consult.comments.models import Comment, ContactPoint, Tag, comment_tags
 
@@ -218,10 +245,13 @@ def _bulk_comment_documents(session, infos: dict, batch: int):
                Comment.body, Comment.reason, Comment.proposed_text, Comment.channel, Comment.commenter_category,
                Comment.moderation_state, Comment.decision, Comment.submitted_on, Comment.created_at,
                ContactPoint.code, ContactPoint.district)
-    last = 0
+    last = first - 1
     while True:
-        rows = session.execute(select(*columns).outerjoin(ContactPoint, ContactPoint.id == Comment.contact_point_id)
-                               .where(Comment.id > last).order_by(Comment.id).limit(batch)).all()
+        stmt = (select(*columns).outerjoin(ContactPoint, ContactPoint.id == Comment.contact_point_id)
+                .where(Comment.id > last).order_by(Comment.id).limit(batch))
+        if last_id is not None:
+            stmt = stmt.where(Comment.id <= last_id)
+        rows = session.execute(stmt).all()
         if not rows:
             return
         tags: dict[int, list[str]] = {}

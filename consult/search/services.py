@@ -8,6 +8,7 @@ These functions use their own database session (they also run from the after-com
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -18,11 +19,14 @@ from sqlalchemy.orm import Session
 
 from consult.extensions import db
 from consult.search.backend import IndexBusy, get_backend
-from consult.search.documents import count_all_documents, iter_all_documents, load_documents
+from consult.search.documents import (all_article_infos, comment_id_ranges, count_all_documents,
+                                      iter_all_documents, iter_comment_documents, load_documents)
 from consult.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
+REBUILD_PROCS = 2  # worker processes for a full rebuild (each reads and writes its own segment)
+PARALLEL_MIN_DOCUMENTS = 5000  # below this a rebuild runs in-process
 _sync_lock = threading.Lock()
 
 
@@ -87,14 +91,36 @@ def rebuild(progress=None) -> int:
     with _session() as session:
         covered = session.scalars(select(SearchOutbox.id)).all()
         total = count_all_documents(session)
-        procs = min(2, os.cpu_count() or 1) if total > 5000 else 1
-        count = backend.rebuild(iter_all_documents(session), procs=procs, progress=progress)
+        procs = min(REBUILD_PROCS, os.cpu_count() or 1) if total > PARALLEL_MIN_DOCUMENTS else 1
+        partitions = None
+        if procs > 1 and _forkable_database():
+            infos = all_article_infos(session)
+            app = current_app._get_current_object()
+            partitions = [functools.partial(_partition_documents, app, infos, first, last)
+                          for first, last in comment_id_ranges(session, procs)]
+        count = backend.rebuild(iter_all_documents(session, comments=partitions is None), procs=procs,
+                                progress=progress, partitions=partitions)
         session.rollback()
         for start in range(0, len(covered), 1000):
             session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(covered[start:start + 1000])))
         session.commit()
     sync_pending()
     return count
+
+
+def _forkable_database() -> bool:
+    """Worker processes can open their own connection (not an in-memory SQLite database)."""
+    url = db.engine.url
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+def _partition_documents(app, infos, first: int, last: int):
+    """In a forked rebuild worker: the comment documents with ids first..last, read on a new connection."""
+    with app.app_context():
+        db.engine.dispose(close=False)  # never share the parent's pooled connections
+    with app.app_context(), _session() as session:
+        yield from iter_comment_documents(session, infos, first, last)
+        session.rollback()
 
 
 def rebuild_total() -> int:

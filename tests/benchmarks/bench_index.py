@@ -1,8 +1,9 @@
 """Benchmark: full index rebuild (comments/s), ours against a single-process bigram index built plainly.
 
 Usage: python tests/benchmarks/bench_index.py [--size N] [--workdir DIR]
-Ours = `consult.search.services.rebuild()`: every field, database reads in the main process, analysis and
-segment writing in 2 Whoosh sub-writers (multisegment, no final merge), swapped in as a new directory.
+Ours = `consult.search.services.rebuild()`: every field, 2 forked worker processes that each read one half
+of the comment ids from the database and write their own segment (no merge), drafts and articles in the
+main process, swapped in as a new directory.
 Baseline = the straightforward way: one process, one writer, the same bigram analyzer, body text only.
 The last line printed is one JSON object.
 """

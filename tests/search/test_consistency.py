@@ -129,3 +129,43 @@ def test_every_anchor_kind_is_indexed(db, make_draft, add_comment, anchor):
     draft = make_draft()
     comment = add_comment(draft, "关于旅游厕所的意见。", anchor=anchor)
     assert found(draft, "旅游厕所") == [comment.id]
+
+
+def test_parallel_rebuild_in_worker_processes(tmp_path, monkeypatch):
+    """The rebuild's forked workers read their own id ranges and write their own segments: nothing lost."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from consult import create_app
+    from consult.accounts.services import create_user, import_contact_points
+    from consult.comments.models import ContactPoint
+    from consult.comments.services import enter_comment
+    from consult.database import utcnow
+    from consult.drafts.services import import_draft, publish_draft
+    from consult.extensions import db as database
+    from consult.search import services
+
+    root = Path(__file__).resolve().parents[2]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'consult.db'}", "TESTING": True,
+                      "SEARCH_INDEX_DIR": str(tmp_path / "index"), "SEARCH_INDEXING": "external",
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "x"})
+    monkeypatch.setattr(services, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+    with app.app_context():
+        database.create_all()
+        version = import_draft((root / "drafts" / "tourism_promotion_draft.txt").read_bytes(), "draft.txt")
+        now = utcnow()
+        publish_draft(version.draft, now - timedelta(days=1), now + timedelta(days=30))
+        import_contact_points("code,name,district\nQJ-P-01,并行测试联系点,测试区\n")
+        staff = create_user("staffp", "password123", "staff")
+        point = database.session.query(ContactPoint).one()
+        ids = [enter_comment(version.draft, contact_point=point, anchor=str(1 + i % 5), body=f"并行重建第{i}条意见",
+                             actor=staff).id for i in range(41)]
+        database.session.commit()
+        count = services.rebuild()
+        assert count == 41 + len(version.articles) + 1
+        assert len(services.current_backend().searcher().reader().leaf_readers()) == 3  # 2 workers + main
+        assert services.verify()["ok"]
+        assert sorted(matching_comment_ids("并行重建", draft_id=version.draft_id)) == sorted(ids)
+        database.session.remove()
+        database.engine.dispose()
