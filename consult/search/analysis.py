@@ -87,13 +87,19 @@ def analyze(text: str) -> list[str]:
     return bigram_tokens(normalize(text))
 
 
+_jieba_module = None
+
+
 def _jieba():
-    import logging
+    global _jieba_module
+    if _jieba_module is None:
+        import logging
 
-    import jieba
+        import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+        jieba.setLogLevel(logging.WARNING)
+        _jieba_module = jieba
+    return _jieba_module
 
 
 def word_tokens(normalized: str) -> list[str]:

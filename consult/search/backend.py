@@ -38,6 +38,7 @@ WRITER_TIMEOUT = 5.0  # seconds to wait for Whoosh's single-writer lock before g
 POINTER = "CURRENT"
 VERSION_FILE = "SCHEMA_VERSION"
 RANK_CANDIDATES = 200  # ranked(): BM25 is computed for at most this many (or 5 × limit) shortest matches
+SEGMENT_DOCS = 12_500  # documents per segment written by a rebuild worker
 MATCH_CACHE_SIZE = 2  # one page asks twice (groups, top hits); more would let benchmark repeats hit
 
 
@@ -116,16 +117,22 @@ def _segment_worker(path: str, make_docs, messages) -> None:
 
     try:
         ix = whoosh_index.open_dir(path)
-        writer = SegmentWriter(ix, _lk=False, limitmb=256)  # the parent holds the lock (as Whoosh's MpWriter)
-        count = 0
+        segments, count, writer, in_segment = [], 0, None, 0
         for doc in make_docs():
+            if writer is None:
+                writer = SegmentWriter(ix, _lk=False, limitmb=256)  # the parent holds the lock (as MpWriter)
             writer.add_document(**doc)
             count += 1
+            in_segment += 1
             if count % 1000 == 0:
                 messages.put(("progress", 1000))
+            if in_segment >= SEGMENT_DOCS:  # a writer's in-memory pool sorts superlinearly: cap its size
+                segments.append(writer._finalize_segment())  # pinned Whoosh 2.7.5 (as its MpWriter)
+                writer, in_segment = None, 0
+        if writer is not None:
+            segments.append(writer._finalize_segment())
         messages.put(("progress", count % 1000))
-        segment = writer._finalize_segment() if count else None  # pinned Whoosh 2.7.5 (as its MpWriter)
-        messages.put(("done", segment, count))
+        messages.put(("done", segments, count))
     except BaseException:  # noqa: BLE001 - report to the parent, which cancels the rebuild
         messages.put(("error", traceback.format_exc()))
 
@@ -160,8 +167,7 @@ def _join_segment_workers(processes, messages, progress=None):
         elif message[0] == "done":
             done += 1
             count += message[2]
-            if message[1] is not None:
-                segments.append(message[1])
+            segments.extend(message[1])
         else:
             raise RuntimeError("a search rebuild worker failed:\n" + message[1])
     for process in processes:
