@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, select
 
-from consult.comments.models import Comment, ContactPoint, Tag, comment_tags
+from consult.comments.filters import FILTER_KEYS, collect_filters, comment_conditions
+from consult.comments.models import Comment
 
-FILTER_KEYS = ("version_id", "division_id", "article_id", "contact_point", "district", "channel", "category",
-               "moderation_state", "decision", "tag", "date_from", "date_to")
 SEARCH_ONLY_KEYS = ("article_no",)
 # filter key → index field
 INDEX_FIELDS = {
@@ -78,46 +77,16 @@ def date_number(value: str) -> int:
 
 def sql_conditions(filters: dict, draft_id: int | None = None) -> list:
     """SQLAlchemy conditions on Comment for cleaned filters (the database twin of the index filters)."""
-    from consult.drafts.models import Article, Division
+    from consult.drafts.models import Article
 
-    conds = []
-    if draft_id is not None:
-        conds.append(Comment.draft_id == int(draft_id))
-    f = filters
-    if "version_id" in f:
-        conds.append(Comment.version_id == int(f["version_id"]))
-    if "article_id" in f:
-        conds.append(Comment.article_id == int(f["article_id"]))
-    if "division_id" in f:
-        division_id = int(f["division_id"])
-        level1 = select(Division.id).where(or_(Division.id == division_id, Division.parent_id == division_id))
-        level2 = select(Division.id).where(Division.parent_id.in_(level1))
-        conds.append(Comment.article_id.in_(select(Article.id).where(
-            or_(Article.division_id.in_(level1), Article.division_id.in_(level2)))))
-    if "article_no" in f:
-        number, _, suffix = f["article_no"].partition("-")
+    typed, _errors = collect_filters(filters)  # cleaned filters are valid; this only types them
+    conds = comment_conditions(typed, draft_id=None if draft_id is None else int(draft_id))
+    if "article_no" in filters:
+        number, _, suffix = filters["article_no"].partition("-")
         if number.isdigit():
             cond = Article.number == int(number)
             cond = and_(cond, Article.suffix == int(suffix) if suffix.isdigit() else Article.suffix.is_(None))
             conds.append(Comment.article_id.in_(select(Article.id).where(cond)))
         else:
             conds.append(Comment.id.is_(None))
-    if "contact_point" in f:
-        conds.append(Comment.contact_point_id.in_(select(ContactPoint.id).where(ContactPoint.code == f["contact_point"])))
-    if "district" in f:
-        conds.append(Comment.contact_point_id.in_(select(ContactPoint.id).where(ContactPoint.district == f["district"])))
-    for key, column in (("channel", Comment.channel), ("category", Comment.commenter_category),
-                        ("moderation_state", Comment.moderation_state)):
-        if key in f:
-            conds.append(column == f[key])
-    if "decision" in f:
-        conds.append(Comment.decision.is_(None) if f["decision"] == "none" else Comment.decision == f["decision"])
-    if "tag" in f:
-        conds.append(Comment.id.in_(select(comment_tags.c.comment_id).join(Tag, Tag.id == comment_tags.c.tag_id)
-                                    .where(Tag.name == f["tag"])))
-    day = func.coalesce(Comment.submitted_on, func.date(Comment.created_at))
-    if "date_from" in f:
-        conds.append(day >= date.fromisoformat(f["date_from"]))
-    if "date_to" in f:
-        conds.append(day <= date.fromisoformat(f["date_to"]))
     return conds
