@@ -216,7 +216,7 @@ def all_article_infos(session) -> dict[int, ArticleInfo]:
     return article_infos(session, session.scalars(select(Article.id)).all())
 
 
-def comment_id_ranges(session, parts: int) -> list[tuple[int, int]]:
+def comment_id_ranges(session, parts: int) -> list[tuple[int, int | None]]:
     """Split the comment ids into `parts` contiguous (first, last) ranges of about equal counts."""
     from sqlalchemy import func
 
@@ -228,8 +228,8 @@ def comment_id_ranges(session, parts: int) -> list[tuple[int, int]]:
     bounds = [session.scalar(select(Comment.id).order_by(Comment.id).offset(total * i // parts).limit(1))
               for i in range(parts)]
     bounds = sorted(set(bounds))
-    last = session.scalar(select(func.max(Comment.id)))
-    return [(lo, (bounds[i + 1] - 1) if i + 1 < len(bounds) else last) for i, lo in enumerate(bounds)]
+    # the last range is open: comments committed meanwhile are written too (their outbox rows re-index them)
+    return [(lo, (bounds[i + 1] - 1) if i + 1 < len(bounds) else None) for i, lo in enumerate(bounds)]
 
 
 def iter_comment_documents(session, infos: dict, first: int = 0, last: int | None = None, batch: int = 1000):

@@ -114,7 +114,7 @@ def _forkable_database() -> bool:
     return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
 
 
-def _partition_documents(app, infos, first: int, last: int):
+def _partition_documents(app, infos, first: int, last: int | None):
     """In a forked rebuild worker: the comment documents with ids first..last, read on a new connection."""
     with app.app_context():
         db.engine.dispose(close=False)  # never share the parent's pooled connections
