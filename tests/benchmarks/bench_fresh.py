@@ -55,7 +55,9 @@ WRITER = textwrap.dedent('''
                 from consult.search.services import current_backend
                 docs = load_documents(db.session, "comment", [c.id])
                 current_backend().index_documents(docs.values())
-                db.session.query(__import__("consult.search.models", fromlist=["x"]).SearchOutbox).delete()
+                outbox = __import__("consult.search.models", fromlist=["x"]).SearchOutbox
+                # only this comment's rows: rows other processes left queued must survive for the final sync
+                db.session.query(outbox).filter(outbox.entity == "comment", outbox.entity_id == c.id).delete()
                 db.session.commit()
             records.append({"id": c.id, "committed": committed, "submit_ms": (time.time() - started) * 1000})
             time.sleep(0.05)
