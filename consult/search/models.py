@@ -13,6 +13,9 @@ class SearchOutbox(db.Model):
     """One pending index operation; the indexer deletes the row once the index has it."""
 
     __tablename__ = "search_outbox"
+    # Ids must never be reused: an indexer deletes the rows it processed by id, and SQLite would otherwise
+    # hand a just-freed id to a new row that a concurrent indexer is about to delete (a lost document).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(db.String(20))  # comment / article / draft
