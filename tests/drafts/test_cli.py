@@ -156,3 +156,10 @@ def test_users_create_refuses_unknown_point_and_short_password(runner, db):
                                "--contact-point", "NOPE"]).exit_code != 0
     assert runner.invoke(args=["users", "create", "b", "--role", "staff", "--password", "short"]).exit_code != 0
     assert count(db, User) == 0
+
+
+@pytest.mark.parametrize("command", ["parse", "import"])
+def test_a_directory_is_refused(runner, db, tmp_path, command):
+    result = runner.invoke(args=["drafts", command, str(tmp_path)])
+    assert result.exit_code != 0 and "not a file" in result.output
+    assert count(db, Draft) == 0
