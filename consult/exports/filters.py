@@ -12,7 +12,7 @@ from typing import Mapping
 from sqlalchemy import select
 
 from consult.comments import filters as shared_filters
-from consult.comments.filters import FILTER_KEYS, UNDECIDED  # noqa: F401  (re-exported)
+from consult.comments.filters import UNDECIDED
 from consult.comments.models import ContactPoint
 from consult.drafts.models import Article, Division, DraftVersion
 from consult.exports.records import CHANNEL_LABELS, DECISION_LABELS, MODERATION_LABELS

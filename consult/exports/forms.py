@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectFie
 from wtforms.validators import Length, Optional
 
 from consult.comments.models import CHANNELS, DECISIONS
-from consult.exports.filters import UNDECIDED
+from consult.comments.filters import UNDECIDED
 
 # Select labels in the reader's language; the Word documents keep records.py's Chinese wording.
 CHANNEL_CHOICES = {"meeting": _l("座谈会"), "online": _l("网上征求意见"), "letter": _l("来信"),

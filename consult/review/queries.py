@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import User
 from consult.accounts.permissions import STAFF_ROLES
-from consult.comments.filters import FILTER_KEYS, UNDECIDED, collect_filters, comment_conditions  # noqa: F401
+from consult.comments.filters import collect_filters, comment_conditions
 from consult.comments.models import CHANNELS, DECISIONS, Comment, ContactPoint, Tag
 from consult.drafts.models import Article, Division, Draft
 from consult.extensions import db

@@ -198,7 +198,7 @@ def load_documents(session, entity: str, ids) -> dict[int, dict]:
 
 def iter_all_documents(session, batch: int = 1000, comments: bool = True):
     """Every document the database implies, drafts and articles first, then comments by id."""
-    from consult.drafts.models import Article, Draft
+    from consult.drafts.models import Draft
 
     for draft in session.scalars(select(Draft)):
         yield draft_document(draft)
