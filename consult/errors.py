@@ -35,3 +35,16 @@ def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, handle)
     app.register_error_handler(CSRFError, handle)
+
+
+class UserError(ValueError):
+    """A refusal a person can act on: `message` in their language, `field` names the form field at fault.
+
+    Every service raises a subclass (CommentError, IntakeError, ReviewError, ExportError, SelectionError …);
+    `consult.actions.perform` rolls back, puts the message beside its field and re-renders the form.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

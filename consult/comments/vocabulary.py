@@ -1,0 +1,191 @@
+"""The one home of every enumeration a comment carries, with its words.
+
+Each value has
+- `label`: the interface text (Simplified Chinese msgid, translated by Flask-Babel when shown),
+- `formal`: the wording printed in Word documents and letters (always Chinese, never translated),
+- `rank`: its place in text order or in lists,
+- `aliases`: the words people type for it (spreadsheet cells, the staff query syntax).
+
+Templates, search, exports, statistics, forms and the receipt page read these tables; a test
+(`tests/comments/test_vocabulary.py`) fails when a label of these values is written anywhere else.
+
+Domain terms: 采纳情况 decision (adopted / partly_adopted / not_adopted / under_study, DOMAIN.md §1 wording
+采纳 / 部分采纳 / 未采纳 / 待研究), 审核 moderation, 渠道 channel, 条款 anchor, 提出人类别 commenter category.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of an enumeration and its words."""
+
+    code: str
+    label: object  # a lazy gettext string: str(label) renders it in the request's language
+    formal: str
+    rank: int
+    aliases: tuple[str, ...] = field(default=())
+    public: str = ""  # wording for the commenter (letters, receipt page) when it differs from `formal`
+
+    @property
+    def public_wording(self) -> str:
+        """What a citizen reads for this value (their receipt page and letter)."""
+        return self.public or self.formal
+
+
+class Vocabulary:
+    """An ordered set of Terms, looked up by code or by any word people type for them."""
+
+    def __init__(self, name: str, terms: list[Term]):
+        self.name = name
+        self.terms = tuple(sorted(terms, key=lambda t: t.rank))
+        self._by_code = {t.code: t for t in self.terms}
+        self._by_word: dict[str, str] = {}
+        for t in self.terms:
+            for word in (t.code, t.formal, *t.aliases):
+                self._by_word.setdefault(word.strip().lower(), t.code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code, in rank order."""
+        return tuple(t.code for t in self.terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __contains__(self, code) -> bool:
+        return code in self._by_code
+
+    def __getitem__(self, code: str) -> Term:
+        return self._by_code[code]
+
+    def get(self, code) -> Term | None:
+        """The term for a code, or None."""
+        return self._by_code.get(code)
+
+    def label(self, code) -> str:
+        """Interface label of a code (the code itself if unknown, so nothing is hidden)."""
+        term = self._by_code.get(code)
+        return str(term.label) if term else (code or "")
+
+    def formal(self, code) -> str:
+        """Document wording of a code."""
+        term = self._by_code.get(code)
+        return term.formal if term else (code or "")
+
+    def rank(self, code) -> int:
+        """Order of a code; unknown codes last."""
+        term = self._by_code.get(code)
+        return term.rank if term else len(self.terms)
+
+    def parse(self, word) -> str | None:
+        """The code for a typed word (code, formal wording or alias), or None."""
+        if word is None:
+            return None
+        return self._by_word.get(str(word).strip().lower())
+
+    def choices(self, *, with_empty: object | None = None) -> list[tuple[str, str]]:
+        """(code, label) pairs for a select; `with_empty` prepends ("", that label)."""
+        pairs = [(t.code, str(t.label)) for t in self.terms]
+        return ([("", str(with_empty))] + pairs) if with_empty is not None else pairs
+
+    def labels(self) -> dict[str, object]:
+        """code → lazy label, for templates."""
+        return {t.code: t.label for t in self.terms}
+
+
+# 采纳情况. `UNDECIDED` is the filter value and the word for "no decision yet" (Comment.decision is NULL).
+UNDECIDED = "none"
+DECISION = Vocabulary("decision", [
+    Term("adopted", _l("采纳"), "采纳", 0, ("已采纳",)),
+    Term("partly_adopted", _l("部分采纳"), "部分采纳", 1, ("部分",)),
+    Term("not_adopted", _l("未采纳"), "未采纳", 2, ("不采纳",)),
+    Term("under_study", _l("待研究"), "待研究", 3, ("研究中",)),
+])
+DECISION_OR_UNDECIDED = Vocabulary("decision_or_undecided", [
+    *DECISION.terms,
+    Term(UNDECIDED, _l("未处理"), "未处理", 4, ("无", "未决定"), public="尚未答复"),
+])
+DECISIONS = DECISION.codes
+# Decisions that need a reason (未采纳 / 部分采纳 must say why).
+DECISIONS_NEEDING_REASON = ("partly_adopted", "not_adopted")
+
+
+def decision_label(code) -> str:
+    """Interface label of a decision; None means not decided yet."""
+    return DECISION_OR_UNDECIDED.label(code or UNDECIDED)
+
+
+def decision_formal(code) -> str:
+    """Document wording of a decision for staff documents; None means not decided yet."""
+    return DECISION_OR_UNDECIDED.formal(code or UNDECIDED)
+
+
+def decision_public(code) -> str:
+    """What the commenter reads about the decision on their comment (never an internal word)."""
+    return DECISION_OR_UNDECIDED[code or UNDECIDED].public_wording
+
+
+# 审核状态: online comments wait for moderation; comments entered by staff or facilitators are recorded
+# internally (内部记录) and are not published.
+MODERATION = Vocabulary("moderation", [
+    Term("pending", _l("待审核"), "待审核", 0, ("待审",)),
+    Term("published", _l("已公开"), "已公开", 1, ("公开", "已发布")),
+    Term("rejected", _l("不予公开"), "不予公开", 2, ("已驳回", "未通过", "驳回")),
+    Term("internal", _l("内部记录"), "内部记录", 3, ("内部",)),
+])
+MODERATION_STATES = MODERATION.codes
+
+# 渠道: how a comment reached us.
+CHANNEL = Vocabulary("channel", [
+    Term("meeting", _l("座谈会"), "座谈会", 0, ("会议", "联系点")),
+    Term("online", _l("网上征求意见"), "网上征求意见", 1, ("网上", "在线", "网络", "网站")),
+    Term("letter", _l("来信"), "来信", 2, ("信函",)),
+    Term("email", _l("电子邮件"), "电子邮件", 3, ("邮件", "e-mail")),
+    Term("department", _l("部门意见"), "部门意见", 4, ("部门",)),
+    Term("expert", _l("专家意见"), "专家意见", 5, ("专家",)),
+])
+CHANNELS = CHANNEL.codes
+
+# 条款: what part of the text a comment addresses. Rank is text order of the sections a summary has:
+# 总体意见 → 名称 → the articles → 建议新增条款.
+ANCHOR = Vocabulary("anchor", [
+    Term("general", _l("总体意见"), "总体意见", 0, ("总体", "整体")),
+    Term("title", _l("名称"), "名称", 1, ("标题", "题目")),
+    Term("article", _l("条"), "条", 2),
+    Term("paragraph", _l("款"), "款", 2),
+    Term("item", _l("项"), "项", 2),
+    Term("new_article", _l("新增条款"), "建议新增条款", 3, ("新增", "增加条款")),
+])
+ANCHOR_KINDS = ANCHOR.codes
+TEXT_ANCHORS = ("article", "paragraph", "item")
+
+# 提出人类别: the code is the Chinese word itself (it is what spreadsheets carry).
+COMMENTER_CATEGORY = Vocabulary("commenter_category", [
+    Term("居民", _l("居民"), "居民", 0),
+    Term("人大代表", _l("人大代表"), "人大代表", 1, ("代表",)),
+    Term("企业", _l("企业"), "企业", 2),
+    Term("社会组织", _l("社会组织"), "社会组织", 3),
+    Term("专家学者", _l("专家学者"), "专家学者", 4, ("专家",)),
+    Term("律师", _l("律师"), "律师", 5),
+    Term("学生", _l("学生"), "学生", 6),
+    Term("村民", _l("村民"), "村民", 7),
+    Term("个体工商户", _l("个体工商户"), "个体工商户", 8),
+    Term("政府部门", _l("政府部门"), "政府部门", 9, ("部门",)),
+    Term("其他", _l("其他"), "其他", 10),
+])
+COMMENTER_CATEGORIES = COMMENTER_CATEGORY.codes
+# Categories whose name may be shown in full (an organisation is not a person, DOMAIN.md §4).
+ORGANISATION_CATEGORIES = ("企业", "社会组织", "政府部门")
+
+VOCABULARIES = (DECISION_OR_UNDECIDED, MODERATION, CHANNEL, ANCHOR, COMMENTER_CATEGORY)
+
+
+def template_globals() -> dict:
+    """The tables templates read (`vocab.decision.label(c.decision)` …)."""
+    return {"vocab": {"decision": DECISION_OR_UNDECIDED, "moderation": MODERATION, "channel": CHANNEL,
+                      "anchor": ANCHOR, "category": COMMENTER_CATEGORY}}
