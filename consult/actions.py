@@ -48,7 +48,8 @@ def mark_error(form, error: UserError) -> None:
 
 
 def perform(call: Callable[[], Any], *, success: Message | None, redirect_to: Target, form=None,
-            rerender: Callable[[], Any] | None = None, failure_redirect: Target | None = None):
+            rerender: Callable[[], Any] | None = None, failure_redirect: Target | None = None,
+            redirect_code: int = 302):
     """Run one service call as one transaction and answer the POST (see the module docstring)."""
     if form is not None and not form.validate():
         return _refuse(form, None, rerender, failure_redirect or redirect_to)
@@ -61,7 +62,7 @@ def perform(call: Callable[[], Any], *, success: Message | None, redirect_to: Ta
     message = _resolve(success, result)
     if message:
         flash(message, "success")
-    return redirect(_resolve(redirect_to, result))
+    return redirect(_resolve(redirect_to, result), redirect_code)
 
 
 def _refuse(form, error: UserError | None, rerender, target):

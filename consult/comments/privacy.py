@@ -1,25 +1,35 @@
-"""Masking of commenters' personal information (个人信息保护法): names shown as 张* outside the right roles."""
+"""Masking of commenters' personal information (个人信息保护法): names shown as 张* outside the right roles.
+
+Whether a commenter is an organisation (shown in full, DOMAIN.md §4) comes from the category the person
+chose (`ORGANISATION_CATEGORIES`), never from the shape of the name: "张伟13811114444中心" typed by a
+resident is a person's name with a phone number in it.
+"""
 from __future__ import annotations
 
 import re
 
-_ORG_SUFFIXES = ("公司", "协会", "学会", "商会", "委员会", "局", "中心", "学校", "大学", "学院", "医院", "银行",
-                 "联合会", "合作社", "事务所", "研究院", "研究所", "集团", "办公室", "街道", "村委会", "居委会")
+from consult.comments.vocabulary import ORGANISATION_CATEGORIES
+
+# Full-width ASCII (Ｕ+FF01–FF5E) folded to ASCII one character for one, so a match in the folded copy
+# has the same offsets in the original text.
+_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-def looks_like_organisation(name: str) -> bool:
-    """True for names of organisations, which may be shown in full."""
-    name = (name or "").strip()
-    return len(name) > 4 and name.endswith(_ORG_SUFFIXES)
+def is_organisation_category(category: str | None) -> bool:
+    """True when the chosen category is an organisation's (企业, 社会组织, 政府部门)."""
+    return (category or "").strip() in ORGANISATION_CATEGORIES
 
 
 def mask_name(name: str | None, is_organisation: bool | None = None) -> str:
-    """Keep the first character and mask the rest (张三 → 张*, 朱小明 → 朱**); empty → 匿名."""
+    """Keep the first character and mask the rest (张三 → 张*, 朱小明 → 朱**); empty → 匿名.
+
+    An organisation's name is shown in full, with any phone, ID or e-mail inside it masked.
+    """
     name = (name or "").strip()
     if not name:
         return "匿名"
-    if is_organisation or (is_organisation is None and looks_like_organisation(name)):
-        return name
+    if is_organisation:
+        return scrub_personal_data(name)
     if re.fullmatch(r"[A-Za-z .'-]+", name):
         return name[0] + "*" * max(1, len(name.replace(" ", "")) - 1)
     return name[0] + "*" * max(1, len(name) - 1)
@@ -46,10 +56,23 @@ _PERSONAL_RE = re.compile(
 
 
 def scrub_personal_data(text: str | None) -> str:
-    """Mask ID numbers, phone numbers and e-mail addresses that a commenter typed into free text."""
+    """Mask ID numbers, phone numbers and e-mail addresses that a commenter typed into free text.
+
+    Matching runs on a width-folded copy (１３８… is a phone number too); the rest of the text is kept
+    exactly as typed.
+    """
     if not text:
         return text or ""
-    return _PERSONAL_RE.sub(lambda m: _mask_match(m.group(0)), text)
+    folded = text.translate(_WIDTH_FOLD)
+    if folded == text:
+        return _PERSONAL_RE.sub(lambda m: _mask_match(m.group(0)), text)
+    out, last = [], 0
+    for match in _PERSONAL_RE.finditer(folded):
+        out.append(text[last:match.start()])
+        out.append(_mask_match(match.group(0)))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _mask_match(found: str) -> str:

@@ -8,8 +8,6 @@ from consult.comments.privacy import mask_name
 from consult.comments.rules import normalise_receipt_code
 from consult.extensions import db
 
-MODERATION_LABELS = {"pending": "待审核", "published": "已公开", "rejected": "未公开", "internal": "已记录"}
-DECISION_LABELS = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳", "under_study": "研究中"}
 
 
 def comment_by_receipt(code: str | None) -> Comment | None:

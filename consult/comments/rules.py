@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from consult.comments.models import COMMENTER_CATEGORIES, Comment
 from consult.database import utcnow
+from consult.errors import UserError
 from consult.extensions import db
 
 BODY_MAX = 5000
@@ -19,15 +20,14 @@ CONTACT_MAX = 200
 # Receipt codes avoid characters people confuse when reading them aloud or copying them: 0/O, 1/I/L, U/V.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 RECEIPT_RE = re.compile(rf"[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}")
+# Invisible characters removed from everything people type: zero-width spaces and joiners, the byte-order
+# mark, and bidirectional embeddings/overrides/isolates (which can make displayed text lie about its order).
+# Without this, 停\u200b车 would look like 停车 and never be found by it.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-class CommentError(ValueError):
+class CommentError(UserError):
     """A user-facing reason why a comment was refused; `field` names the form field at fault (or None)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def check_window(draft) -> None:
@@ -44,13 +44,18 @@ def check_window(draft) -> None:
 def clean_text(value, *, field: str, label: str, maximum: int, required: bool = False) -> str:
     """Strip a free-text field, unify line ends and enforce its length."""
     text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not text:
         raise CommentError(_("%(label)s不能为空。", label=label), field)
     if len(text) > maximum:
         raise CommentError(_("%(label)s不能超过 %(maximum)d 个字（现有 %(length)d 个字）。", label=label, maximum=maximum,
                              length=len(text)), field)
     return text
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width and bidirectional control characters (see INVISIBLE_RE)."""
+    return INVISIBLE_RE.sub("", text)
 
 
 def clean_category(value) -> str:

@@ -23,9 +23,10 @@ from typing import Mapping
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from consult.comments.models import Comment, ContactPoint, DuplicateGroup, Tag
+from consult.comments.models import Comment, DuplicateGroup, Tag
 from consult.comments.vocabulary import (
     CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION, UNDECIDED, decision_formal)
+from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Article, Division, DraftVersion
 from consult.errors import UserError
 from consult.extensions import db

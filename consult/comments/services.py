@@ -18,16 +18,13 @@ from consult.audit.services import record
 from consult.comments.anchors import (  # noqa: F401 (part of this module's contract)
     AnchorResolver, ResolvedAnchor, anchor_options, comment_anchor_label, resolve_anchor)
 from consult.comments.models import CHANNELS, Comment
-from consult.comments.privacy import looks_like_organisation
+from consult.comments.privacy import is_organisation_category
 from consult.comments.rules import (  # noqa: F401 (CommentError is part of this module's contract)
     BODY_MAX, TEXT_MAX, CommentError, apply_privacy_rules, check_window, clean_category, clean_text,
     new_receipt_codes)
 from consult.database import utcnow
 from consult.extensions import db
 from consult.search.outbox import enqueue, enqueue_many
-
-CHANNEL_LABELS = {"meeting": "座谈会", "online": "网上", "letter": "信函", "email": "电子邮件",
-                  "department": "部门", "expert": "专家"}
 
 
 def clean_content(body, reason="", proposed_text="") -> tuple[str, str, str]:
@@ -51,14 +48,16 @@ def comment_values(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_t
     identity = apply_privacy_rules(name=commenter_name, contact=contact, wants_feedback=wants_feedback,
                                    consent_personal_info=consent_personal_info,
                                    consent_publish_name=consent_publish_name, is_minor=is_minor)
+    category = clean_category(commenter_category)
     return dict(
         draft_id=draft.id, version_id=draft.current_version.id,
         article_id=anchor.article.id if anchor.article is not None else None,
         anchor_kind=anchor.kind, paragraph_no=anchor.paragraph_no, item_no=anchor.item_no,
         body=body, reason=reason, proposed_text=proposed_text,
-        commenter_name=identity.name, commenter_category=clean_category(commenter_category),
+        commenter_name=identity.name, commenter_category=category,
         commenter_contact=identity.contact, commenter_is_minor=identity.is_minor,
-        is_organisation=looks_like_organisation(identity.name), wants_feedback=identity.wants_feedback,
+        is_organisation=bool(identity.name) and is_organisation_category(category),
+        wants_feedback=identity.wants_feedback,
         consent_personal_info=identity.consent_personal_info,
         consent_publish_name=identity.consent_publish_name,
         receipt_code=receipt_code or new_receipt_codes(1)[0], created_by_id=getattr(actor, "id", None),
@@ -177,10 +176,12 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
                       wants_feedback=identity.wants_feedback,
                       consent_personal_info=identity.consent_personal_info,
                       consent_publish_name=identity.consent_publish_name,
-                      commenter_is_minor=identity.is_minor,
-                      is_organisation=looks_like_organisation(identity.name))
+                      commenter_is_minor=identity.is_minor)
     if "commenter_category" in fields:
         values["commenter_category"] = clean_category(fields["commenter_category"])
+    name = values.get("commenter_name", comment.commenter_name)
+    values["is_organisation"] = bool(name) and is_organisation_category(
+        values.get("commenter_category", comment.commenter_category))
     if "channel" in fields:
         if fields["channel"] not in CHANNELS:
             raise CommentError(_("未知的渠道：%(channel)s。", channel=fields["channel"]), "channel")

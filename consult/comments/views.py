@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from consult.actions import perform
 from consult.comments import queries, services
 from consult.comments.forms import CommentForm, ReceiptForm
 from consult.comments.rules import CommentError, new_receipt_codes
@@ -64,17 +65,15 @@ def new(draft_id: int):
     if request.method == "POST" and form.website.data:
         return render_template("comments/submitted.html", draft=draft, code=new_receipt_codes(1)[0],
                                comment=None)
-    if not form.validate_on_submit():
-        return _render_form(draft, form, status=422 if request.method == "POST" else 200)
-    try:
-        comment = services.submit_online_comment(
-            draft, **{name: getattr(form, name).data for name in FORM_FIELDS},
-            actor=current_user if current_user.is_authenticated else None)
-    except CommentError as exc:
-        db.session.rollback()
-        return _render_form(draft, form, error=exc.message, error_field=exc.field, status=422)
-    db.session.commit()
-    return redirect(url_for("comments.submitted", code=comment.receipt_code), 303)
+    if request.method == "GET":
+        return _render_form(draft, form)
+    actor = current_user if current_user.is_authenticated else None
+    return perform(
+        lambda: services.submit_online_comment(draft, **{name: getattr(form, name).data for name in FORM_FIELDS},
+                                               actor=actor),
+        form=form, success=None, redirect_code=303,
+        redirect_to=lambda comment: url_for("comments.submitted", code=comment.receipt_code),
+        rerender=lambda: _render_form(draft, form, error=(form.form_errors or [None])[0], status=422))
 
 
 @bp.errorhandler(429)

@@ -1,7 +1,7 @@
 """Personal data typed into comment text never reaches public pages or exports unmasked."""
 import pytest
 
-from consult.comments.privacy import mask_contact, mask_name, scrub_personal_data
+from consult.comments.privacy import is_organisation_category, mask_contact, mask_name, scrub_personal_data
 from consult.comments.services import submit_online_comment
 from consult.review.services import publish_comment
 
@@ -25,8 +25,29 @@ def test_scrub_leaves_legal_text_and_numbers_alone(text):
 
 def test_masking_helpers():
     assert mask_name("张三") == "张*" and mask_name("欧阳娜娜") == "欧***" and mask_name("") == "匿名"
-    assert mask_name("清江市旅游协会") == "清江市旅游协会"
+    assert mask_name("清江市旅游协会", True) == "清江市旅游协会"
     assert mask_contact("13912345678") == "139****5678"
+
+
+def test_organisation_comes_from_the_category_not_the_name_and_is_scrubbed_too():
+    # a resident who typed a phone number and an organisation-like suffix is still a person
+    assert mask_name("张伟13811114444中心") == "张" + "*" * 14
+    assert is_organisation_category("企业") and not is_organisation_category("居民")
+    assert mask_name("某某13811114444公司", True) == "某某138****4444公司"
+
+
+def test_full_width_digits_are_masked():
+    text = "电话１３８１２３４５６７８，身份证１１０１０１１９９００１０１１２３４，邮箱ａｂｃ＠ｅｘａｍｐｌｅ．ｃｏｍ"
+    scrubbed = scrub_personal_data(text)
+    assert "１３８１２３４５６７８" not in scrubbed and "138****5678" in scrubbed
+    assert "１１０１０１１９９００１０１１２３４" not in scrubbed and "110101********1234" in scrubbed
+    assert "ａｂｃ＠" not in scrubbed and scrubbed.startswith("电话")
+
+
+def test_invisible_characters_are_stripped_on_input(db, make_draft):
+    comment = submit_online_comment(make_draft(), anchor="4", body="停\u200b车\u202e难",
+                                    commenter_name="李\u200d四")
+    assert comment.body == "停车难" and comment.commenter_name == "李四"
 
 
 def test_public_article_page_masks_numbers_in_comment_text(client, db, make_draft, make_user):
