@@ -1,8 +1,8 @@
-"""Staff forms for drafts: upload, details, publish window. Shape only; the services hold the rules."""
+"""Staff forms for drafts: upload, details, publish window, confirmations. Shape only; services hold the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 
@@ -30,3 +30,8 @@ class PublishForm(FlaskForm):
                                   validators=[Optional()])
     closes_at = DateTimeLocalField(_l("截止时间（北京时间）"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[InputRequired(message=_l("请填写截止时间。"))])
+    confirmed = HiddenField(default="")  # "1" once staff saw the confirmation page
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step (close, delete, accept a warning): only the CSRF token."""

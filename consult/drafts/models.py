@@ -119,7 +119,8 @@ class Article(db.Model):
     paragraphs: Mapped[list] = mapped_column(db.JSON, default=list)
     deleted: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
-    # Stable across versions once matched (later: cross-version matching); today number[-suffix].
+    # The article's unique address in its version: number[-suffix], plus _2, _3 … for a repeated number
+    # (see consult.drafts.publishing.assign_addresses). Later: kept stable across versions once matched.
     stable_key: Mapped[str] = mapped_column(db.String(40), default="", index=True)
     source_line: Mapped[int | None]
 
@@ -130,6 +131,11 @@ class Article(db.Model):
     def key(self) -> str:
         """Number with its insertion suffix, e.g. 12 or 12-1 (URL-friendly)."""
         return f"{self.number}-{self.suffix}" if self.suffix else str(self.number)
+
+    @property
+    def address(self) -> str:
+        """The article's unique URL key in its version (12, 12-1, or 4_2 for a second 第四条)."""
+        return self.stable_key or self.key
 
     @property
     def text(self) -> str:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from consult.comments.models import Comment
 from consult.drafts.models import Article, Division, Draft, DraftVersion
+from consult.drafts.publishing import is_blocking
 from consult.extensions import db
 
 VISIBLE_STATES = ("published", "internal")
@@ -22,7 +23,11 @@ def all_drafts() -> list[Draft]:
 
 
 def find_article(version: DraftVersion, key: str) -> Article | None:
-    """The article with this key (12 or 12-1) in a version."""
+    """The article at this address (12, 12-1, 4_2) in a version; a bare number finds its first article."""
+    found = db.session.scalar(select(Article).where(Article.version_id == version.id,
+                                                    Article.stable_key == str(key)).limit(1))
+    if found is not None:
+        return found
     number, _, suffix = str(key).partition("-")
     if not number.isdigit() or (suffix and not suffix.isdigit()):
         return None
@@ -63,3 +68,35 @@ def text_outline(version: DraftVersion) -> list[tuple[str, object]]:
         if division.id not in emitted:
             outline.append(("division", division))
     return outline
+
+
+def place_warnings(version) -> dict:
+    """Put each parse warning beside the article whose source lines contain it, or the preamble/trailing block."""
+    articles = [a for a in version.articles if a.source_line]
+    placed = {"all": [], "preamble": [], "trailing": [], "unplaced": [], "articles": {}}
+    for index, warning in enumerate(version.warnings or []):
+        warning = {**warning, "anchor": f"warning-{index + 1}", "index": index, "blocking": is_blocking(warning)}
+        placed["all"].append(warning)
+        line = warning.get("line")
+        if not line:
+            placed["unplaced"].append(warning)
+            continue
+        if not articles or line < articles[0].source_line:
+            placed["preamble"].append(warning)
+            continue
+        owner = None
+        for article, following in zip(articles, articles[1:] + [None]):
+            end = following.source_line if following else article.source_line + _line_span(article)
+            if article.source_line <= line < end:
+                owner = article
+                break
+        if owner is None:
+            placed["trailing"].append(warning)
+        else:
+            placed["articles"].setdefault(owner.id, []).append(warning)
+    return placed
+
+
+def _line_span(article) -> int:
+    """Source lines an article takes: its label line plus one per text line (a label alone adds one)."""
+    return 2 + sum(len(p.split("\n")) for p in article.paragraphs or [])

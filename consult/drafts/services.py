@@ -1,4 +1,7 @@
-"""Draft verbs: import a file as a new draft or version, edit its metadata, publish, close. Flush, never commit."""
+"""Draft verbs: import a file as a new draft or version, edit its metadata, publish, close, delete.
+
+Flush, never commit. Publishing goes through the guard in `consult.drafts.publishing`.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -7,16 +10,20 @@ from pathlib import PurePath
 
 from flask_babel import gettext as _
 
+from sqlalchemy import func, select
+
+from consult.audit.models import AuditEvent
 from consult.audit.services import record
+from consult.comments.models import Comment
 from consult.database import utcnow
 from consult.drafts.models import Article, Division, Draft, DraftVersion
+from consult.drafts.publishing import DraftError, assign_addresses, check_publishable
 from consult.extensions import db
 from consult.lawtext import LawTextError, ParsedDraft, parse_lines, read_document
 from consult.search.outbox import enqueue, enqueue_many
 
-
-class DraftError(ValueError):
-    """A user-facing reason why a draft action was refused; nothing was changed."""
+__all__ = ["DraftError", "import_draft", "publish_draft", "close_draft", "unpublish_draft", "delete_draft",
+           "check_window", "was_ever_published", "update_draft_details", "parse_upload", "build_version"]
 
 
 def parse_upload(data: bytes, filename: str) -> ParsedDraft:
@@ -24,9 +31,9 @@ def parse_upload(data: bytes, filename: str) -> ParsedDraft:
     try:
         parsed = parse_lines(read_document(data, filename))
     except LawTextError as exc:
-        raise DraftError(_(exc.template, **exc.params)) from exc
+        raise DraftError(_(exc.template, **exc.params), "file") from exc
     if not parsed.articles:
-        raise DraftError(_("%(filename)s：没有识别到任何条文（第一条、第二条……）。", filename=filename))
+        raise DraftError(_("%(filename)s：没有识别到任何条文（第一条、第二条……）。", filename=filename), "file")
     return parsed
 
 
@@ -38,7 +45,7 @@ def import_draft(data: bytes, filename: str, *, title: str | None = None, versio
     if draft is not None:
         current = draft.current_version
         if current is not None and current.source_hash == source_hash:
-            raise DraftError(_("该文件与当前版本完全相同，未导入。"))
+            raise DraftError(_("该文件与当前版本完全相同，未导入。"), "file")
     title = (title or parsed.title or PurePath(filename).stem).strip()[:300]
     if draft is None:
         draft = Draft(title=title, created_by_id=getattr(actor, "id", None))
@@ -78,6 +85,7 @@ def build_version(parsed: ParsedDraft, *, title: str, label: str | None, filenam
             deleted=bool(a.deleted), position=position, stable_key=a.key, source_line=a.line,
             division=divisions[a.division] if a.division is not None else None,
         ))
+    assign_addresses(version.articles)
     return version
 
 
@@ -104,19 +112,26 @@ def update_draft_details(draft: Draft, *, title: str | None = None, version_labe
     return draft
 
 
-def publish_draft(draft: Draft, opens_at: datetime | None, closes_at: datetime, actor=None) -> Draft:
-    """Publish the draft with a comment window [opens_at, closes_at) in UTC."""
-    if draft.current_version is None:
-        raise DraftError(_("草案没有可发布的文本。"))
+def check_window(opens_at: datetime | None, closes_at: datetime | None) -> datetime:
+    """The opening time to use (now if none), or DraftError when the window is empty."""
     opens_at = opens_at or utcnow()
     if closes_at is None or closes_at <= opens_at:
-        raise DraftError(_("截止时间必须晚于开始时间。"))
+        raise DraftError(_("截止时间必须晚于开始时间。"), "closes_at")
+    return opens_at
+
+
+def publish_draft(draft: Draft, opens_at: datetime | None, closes_at: datetime, actor=None) -> Draft:
+    """Publish the draft with a comment window [opens_at, closes_at) in UTC, once the guard lets it."""
+    version = draft.current_version
+    check_publishable(version)
+    opens_at = check_window(opens_at, closes_at)
+    assign_addresses(version.articles)  # versions imported before addresses were unique get them now
     draft.published_at = draft.published_at or utcnow()
     draft.comment_opens_at = opens_at
     draft.comment_closes_at = closes_at
     db.session.flush()
     enqueue("draft", draft.id)
-    enqueue_many("article", [a.id for a in draft.current_version.articles])
+    enqueue_many("article", [a.id for a in version.articles])
     record(actor, "draft.publish", draft, opens_at=opens_at, closes_at=closes_at)
     return draft
 
@@ -126,8 +141,9 @@ def close_draft(draft: Draft, actor=None) -> Draft:
     if not draft.is_published:
         raise DraftError(_("草案尚未发布。"))
     now = utcnow()
-    if draft.comment_closes_at is None or draft.comment_closes_at > now:
-        draft.comment_closes_at = now
+    if draft.comment_closes_at is not None and draft.comment_closes_at <= now:
+        raise DraftError(_("征求意见已经截止。"))
+    draft.comment_closes_at = now
     db.session.flush()
     record(actor, "draft.close", draft, closes_at=draft.comment_closes_at)
     return draft
@@ -141,3 +157,31 @@ def unpublish_draft(draft: Draft, actor=None) -> Draft:
     enqueue_many("article", [a.id for a in draft.current_version.articles] if draft.current_version else [])
     record(actor, "draft.unpublish", draft)
     return draft
+
+
+def was_ever_published(draft: Draft) -> bool:
+    """True if the draft is public now or was once (withdrawn drafts keep their history)."""
+    if draft.is_published:
+        return True
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "draft.publish", AuditEvent.target_type == "Draft",
+        AuditEvent.target_id == draft.id).limit(1)) is not None
+
+
+def delete_draft(draft: Draft, actor=None) -> int:
+    """Delete a draft that was never published, with all its versions; returns its former id."""
+    if was_ever_published(draft):
+        raise DraftError(_("已发布的草案不能删除，只能截止征求意见。"))
+    comments = db.session.scalar(select(func.count(Comment.id)).where(Comment.draft_id == draft.id))
+    if comments:
+        raise DraftError(_("该草案已有 %(n)s 条意见，不能删除。", n=comments))
+    draft_id, title = draft.id, draft.title
+    article_ids = [a.id for v in draft.versions for a in v.articles]
+    versions = [v.label for v in draft.versions]
+    db.session.delete(draft)
+    db.session.flush()
+    enqueue("draft", draft_id)
+    enqueue_many("article", article_ids)
+    record(actor, "draft.delete", ("Draft", draft_id), title=title, versions=versions,
+           articles=len(article_ids))
+    return draft_id

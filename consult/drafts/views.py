@@ -1,10 +1,10 @@
-"""Draft pages: public (list, a draft, one article, privacy) and staff (import, review warnings, publish)."""
+"""Draft pages: public (list, a draft, one article, privacy) and staff (import, review, publish, close, delete)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,12 +12,15 @@ from wtforms import SelectChoice
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_manage_drafts
+from consult.actions import mark_error, perform
 from consult.database import utcnow
 from consult.drafts import queries
-from consult.drafts.forms import DetailsForm, PublishForm, UploadForm
+from consult.drafts.forms import ConfirmForm, DetailsForm, PublishForm, UploadForm
 from consult.drafts.models import Draft
+from consult.drafts.publishing import DraftError, accept_warning, blocking_warnings, check_publishable
 from consult.drafts.services import (
-    DraftError, close_draft, import_draft, publish_draft, update_draft_details)
+    check_window, close_draft, delete_draft, import_draft, publish_draft, update_draft_details,
+    was_ever_published)
 from consult.extensions import db
 from consult.intake.views import upload_too_large
 
@@ -74,7 +77,7 @@ def privacy():
     return render_template("drafts/privacy.html")
 
 
-# ---- Staff pages: import, review, publish (法工委) ------------------------------------------------------
+# ---- Staff pages: import, review, publish, close, delete (法工委) ------------------------------------------
 
 
 staff_required = require(can_manage_drafts)  # draft management pages
@@ -95,7 +98,8 @@ bp.register_error_handler(413, upload_too_large)
 @staff_required
 def manage():
     """Every draft with its state, current version and parse warnings."""
-    return render_template("drafts/manage.html", drafts=queries.all_drafts())
+    return render_template("drafts/manage.html", drafts=queries.all_drafts(), blocking=blocking_warnings,
+                           deletable=lambda d: not was_ever_published(d))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -107,69 +111,36 @@ def upload():
                                                                for d in queries.all_drafts()]
     if request.method == "GET":
         form.draft_id.data = request.args.get("draft_id", type=int) or 0
-    if form.validate_on_submit():
-        draft = load_draft(form.draft_id.data) if form.draft_id.data else None
+        return render_template("drafts/upload.html", form=form)
+    draft = load_draft(form.draft_id.data) if form.draft_id.data else None
+
+    def run():
         upload_file = form.file.data
-        try:
-            version = import_draft(upload_file.read(), upload_file.filename or "", title=form.title.data or None,
-                                   version_label=form.version_label.data or None, draft=draft, actor=current_user)
-        except DraftError as exc:
-            db.session.rollback()
-            form.file.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("已导入《%(title)s》%(label)s：%(n)s 条，%(w)s 个提示需要核对。", title=version.draft.title,
-                    label=version.label, n=len(version.articles), w=len(version.warnings)), "success")
-            return redirect(url_for(".review", draft_id=version.draft_id))
-    return render_template("drafts/upload.html", form=form), 422 if request.method == "POST" else 200
+        return import_draft(upload_file.read(), upload_file.filename or "", title=form.title.data or None,
+                            version_label=form.version_label.data or None, draft=draft, actor=current_user)
+
+    return perform(run, form=form, rerender=lambda: (render_template("drafts/upload.html", form=form), 422),
+                   success=lambda v: _("已导入《%(title)s》%(label)s：%(n)s 条，%(w)s 个提示需要核对。",
+                                       title=v.draft.title, label=v.label, n=len(v.articles), w=len(v.warnings)),
+                   redirect_to=lambda v: url_for(".review", draft_id=v.draft_id))
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
     """A naive local (Asia/Shanghai) time from a form → naive UTC for storage."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-    return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=_zone()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def utc_to_local(value: datetime | None) -> datetime | None:
     """A stored naive UTC time → naive local time for a datetime-local input."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-    return value.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
-
-
-def place_warnings(version) -> dict:
-    """Put each parse warning beside the article whose source lines contain it, or the preamble/trailing block."""
-    articles = [a for a in version.articles if a.source_line]
-    placed = {"all": [], "preamble": [], "trailing": [], "unplaced": [], "articles": {}}
-    for index, warning in enumerate(version.warnings or []):
-        warning = {**warning, "anchor": f"warning-{index + 1}"}
-        placed["all"].append(warning)
-        line = warning.get("line")
-        if not line:
-            placed["unplaced"].append(warning)
-            continue
-        if not articles or line < articles[0].source_line:
-            placed["preamble"].append(warning)
-            continue
-        owner = None
-        for article, following in zip(articles, articles[1:] + [None]):
-            end = following.source_line if following else article.source_line + _line_span(article)
-            if article.source_line <= line < end:
-                owner = article
-                break
-        if owner is None:
-            placed["trailing"].append(warning)
-        else:
-            placed["articles"].setdefault(owner.id, []).append(warning)
-    return placed
-
-
-def _line_span(article) -> int:
-    """Source lines an article takes: its label line plus one per text line (a label alone adds one)."""
-    return 2 + sum(len(p.split("\n")) for p in article.paragraphs or [])
+    return value.replace(tzinfo=timezone.utc).astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _render_review(draft: Draft, details=None, publish=None, status=200):
@@ -183,7 +154,9 @@ def _render_review(draft: Draft, details=None, publish=None, status=200):
                               closes_at=utc_to_local(draft.comment_closes_at) or now + timedelta(days=30))
     return render_template("drafts/review.html", draft=draft, version=version, details=details, publish=publish,
                            outline=queries.text_outline(version) if version else [],
-                           placed=place_warnings(version) if version else None), status
+                           placed=queries.place_warnings(version) if version else None,
+                           blockers=blocking_warnings(version), accept=ConfirmForm(),
+                           deletable=not was_ever_published(draft)), status
 
 
 @bp.route("/<int:draft_id>/review")
@@ -199,47 +172,86 @@ def details(draft_id: int):
     """Correct the title, version label or description the import guessed."""
     draft = load_draft(draft_id)
     form = DetailsForm()
-    if not form.validate_on_submit():
-        return _render_review(draft, details=form, status=422)
-    update_draft_details(draft, title=form.title.data, version_label=form.version_label.data or "",
-                         description=form.description.data or "", actor=current_user)
-    db.session.commit()
-    flash(_("草案信息已保存。"), "success")
-    return redirect(url_for(".review", draft_id=draft.id))
+    return perform(lambda: update_draft_details(draft, title=form.title.data, description=form.description.data or "",
+                                                version_label=form.version_label.data or "", actor=current_user),
+                   form=form, success=_("草案信息已保存。"), redirect_to=url_for(".review", draft_id=draft.id),
+                   rerender=lambda: _render_review(draft, details=form, status=422))
+
+
+@bp.route("/<int:draft_id>/warnings/<int:index>/accept", methods=["POST"])
+@staff_required
+def accept(draft_id: int, index: int):
+    """Accept one parse warning as checked: the text stays as parsed, the acceptance is recorded."""
+    draft = load_draft(draft_id)
+    if draft.current_version is None:
+        abort(404)
+    return perform(lambda: accept_warning(draft.current_version, index, actor=current_user), form=ConfirmForm(),
+                   success=_("已确认该提示。"), redirect_to=url_for(".review", draft_id=draft.id) + f"#warning-{index + 1}")
+
+
+def _passes(form, check) -> bool:
+    """Run a check that may raise DraftError; put its message beside the form's field."""
+    try:
+        check()
+    except DraftError as error:
+        mark_error(form, error)
+        return False
+    return True
 
 
 @bp.route("/<int:draft_id>/publish", methods=["POST"])
 @staff_required
 def publish(draft_id: int):
-    """Publish the draft with a comment window given in local time."""
+    """Publish with a comment window in local time: first a confirmation page, then the publication."""
     draft = load_draft(draft_id)
     form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            publish_draft(draft, local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data),
-                          actor=current_user)
-        except DraftError as exc:
-            db.session.rollback()
-            form.closes_at.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("草案已发布，征求意见截止：%(when)s。", when=format_datetime(draft.comment_closes_at,
-                                                                      "yyyy-MM-dd HH:mm")), "success")
-            return redirect(url_for(".review", draft_id=draft.id))
-    return _render_review(draft, publish=form, status=422)
+    opens, closes = local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data)
+    if form.confirmed.data != "1":  # step one: check everything, change nothing, ask
+        if form.validate() and _passes(form, lambda: (check_publishable(draft.current_version),
+                                                      check_window(opens, closes))):
+            return render_template("drafts/confirm_publish.html", draft=draft, form=form, opens=opens,
+                                   closes=closes)
+        return _render_review(draft, publish=form, status=422)
+    return perform(lambda: publish_draft(draft, opens, closes, actor=current_user), form=form,
+                   success=lambda d: _("草案已发布，征求意见截止：%(when)s。",
+                                       when=format_datetime(d.comment_closes_at, "yyyy-MM-dd HH:mm")),
+                   redirect_to=url_for(".review", draft_id=draft.id),
+                   rerender=lambda: _render_review(draft, publish=form, status=422))
+
+
+@bp.route("/<int:draft_id>/close", methods=["GET"])
+@staff_required
+def close_confirm(draft_id: int):
+    """Ask before ending the comment window now."""
+    return render_template("drafts/confirm.html", draft=load_draft(draft_id), form=ConfirmForm(),
+                           action="close")
 
 
 @bp.route("/<int:draft_id>/close", methods=["POST"])
 @staff_required
 def close(draft_id: int):
-    """End the comment window now."""
+    """End the comment window now (after the confirmation page)."""
     draft = load_draft(draft_id)
-    try:
-        close_draft(draft, actor=current_user)
-    except DraftError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("征求意见已截止。"), "success")
-    return redirect(url_for(".review", draft_id=draft.id))
+    return perform(lambda: close_draft(draft, actor=current_user), form=ConfirmForm(),
+                   success=_("征求意见已截止。"), redirect_to=url_for(".review", draft_id=draft.id))
+
+
+@bp.route("/<int:draft_id>/delete", methods=["GET"])
+@staff_required
+def delete_confirm(draft_id: int):
+    """Ask before deleting a draft that was never published."""
+    draft = load_draft(draft_id)
+    return render_template("drafts/confirm.html", draft=draft, form=ConfirmForm(), action="delete",
+                           refusal=None if not was_ever_published(draft) else
+                           _("已发布的草案不能删除，只能截止征求意见。"))
+
+
+@bp.route("/<int:draft_id>/delete", methods=["POST"])
+@staff_required
+def delete(draft_id: int):
+    """Delete a never-published draft with its versions (after the confirmation page)."""
+    draft = load_draft(draft_id)
+    title = draft.title
+    return perform(lambda: delete_draft(draft, actor=current_user), form=ConfirmForm(),
+                   success=_("已删除草案《%(title)s》。", title=title), redirect_to=url_for(".manage"),
+                   failure_redirect=url_for(".review", draft_id=draft.id))

@@ -180,7 +180,7 @@ def test_review_shows_the_warning_next_to_its_article(client, staff, make_draft)
 def test_review_places_trailing_and_preamble_warnings():
     from types import SimpleNamespace
 
-    from consult.drafts.views import place_warnings
+    from consult.drafts.queries import place_warnings
 
     articles = [SimpleNamespace(id=1, source_line=4, paragraphs=["甲"]),
                 SimpleNamespace(id=2, source_line=6, paragraphs=["乙", "丙"])]
@@ -211,10 +211,16 @@ def test_edit_details(client, staff, db, make_draft):
     assert draft.title == "清江市文明旅游条例（修改稿）"
 
 
-def test_publish_converts_local_time_to_utc(client, staff, db, make_draft):
+def test_publish_asks_then_converts_local_time_to_utc(client, staff, db, make_draft):
     draft = make_draft(published=False)
-    response = client.post(f"/drafts/{draft.id}/publish", data={
-        "opens_at": "2026-03-01T08:00", "closes_at": "2026-04-01T18:30"})
+    window = {"opens_at": "2026-03-01T08:00", "closes_at": "2026-04-01T18:30"}
+    first = client.post(f"/drafts/{draft.id}/publish", data=window)
+    page = first.get_data(as_text=True)
+    assert first.status_code == 200 and "确认发布" in page and "2026-04-01 18:30" in page
+    assert 'name="confirmed" value="1"' in page and 'value="2026-04-01T18:30"' in page
+    db.session.refresh(draft)
+    assert not draft.is_published  # the first step only asks
+    response = client.post(f"/drafts/{draft.id}/publish", data={**window, "confirmed": "1"})
     assert response.status_code == 302
     db.session.refresh(draft)
     assert draft.is_published
@@ -237,6 +243,10 @@ def test_close_now(client, staff, db, make_draft):
     assert draft.is_open()
     page = client.get(f"/drafts/{draft.id}/review").get_data(as_text=True)
     assert f"/drafts/{draft.id}/close" in page
+    confirm = client.get(f"/drafts/{draft.id}/close")
+    assert confirm.status_code == 200 and "确认截止" in confirm.get_data(as_text=True)
+    db.session.refresh(draft)
+    assert draft.is_open()  # asking changes nothing
     response = client.post(f"/drafts/{draft.id}/close")
     assert response.status_code == 302
     db.session.refresh(draft)
