@@ -17,6 +17,12 @@ _DEL, _DELTEXT, _INSTR = _W + "del", _W + "delText", _W + "instrText"
 _FALLBACK = "{%s}Fallback" % MC
 _SKIP = {_DEL, _W + "moveFrom", _FALLBACK, _W + "pPr", _W + "rPr", _W + "footnoteReference"}
 _LEVEL_RE = re.compile(r"%([1-9])")
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# Content types that carry or imply VBA: a macro-enabled document (.docm), template (.dotm) or the project.
+_MACRO_TYPES = ("application/vnd.ms-word.document.macroenabled.main+xml",
+                "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
+                "application/vnd.ms-office.vbaproject", "application/vnd.ms-word.vbadata+xml")
 
 
 def _parser() -> etree.XMLParser:
@@ -35,6 +41,30 @@ def _parse_xml(data: bytes | None, name: str):
         return etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError:
         raise LawTextError(_("文件不是有效的 .docx（%(name)s 无法解析）"), name=name) from None
+
+
+def check_package(names: list[str], content_types_xml: bytes | None) -> None:
+    """Refuse a package that is not a plain Word document: macros (.docm/.dotm, vbaProject.bin), templates.
+
+    The main part's declared content type decides, not the file name: a .docm renamed .docx is refused.
+    """
+    if any(name.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml") for name in names):
+        raise LawTextError(_("文件被拒绝：文档含有宏（VBA），请在 Word 中另存为不含宏的 .docx 后再上传"))
+    root = _parse_xml(content_types_xml, "[Content_Types].xml")
+    if root is None or root.tag != "{%s}Types" % CT:
+        raise LawTextError(_("文件不是有效的 .docx（缺少 [Content_Types].xml）"))
+    declared = {}
+    for override in root.iter("{%s}Override" % CT):
+        part = (override.get("PartName") or "").lower()
+        kind = (override.get("ContentType") or "").strip().lower()
+        if any(kind.startswith(macro) for macro in _MACRO_TYPES):
+            raise LawTextError(_("文件被拒绝：文档含有宏（VBA），请在 Word 中另存为不含宏的 .docx 后再上传"))
+        declared[part] = kind
+    for default in root.iter("{%s}Default" % CT):
+        if any((default.get("ContentType") or "").strip().lower().startswith(m) for m in _MACRO_TYPES):
+            raise LawTextError(_("文件被拒绝：文档含有宏（VBA），请在 Word 中另存为不含宏的 .docx 后再上传"))
+    if declared.get("/word/document.xml") != DOCUMENT_MAIN:
+        raise LawTextError(_("文件不是普通的 Word 文档（.docx）：请在 Word 中另存为“Word 文档（*.docx）”后再上传"))
 
 
 def _val(el, path: str) -> str | None:

@@ -8,7 +8,7 @@ import re
 import zipfile
 import zlib
 
-from consult.lawtext.docx_reader import docx_lines
+from consult.lawtext.docx_reader import check_package, docx_lines
 from consult.lawtext.model import LawTextError
 from consult.lawtext.model import mark as _
 
@@ -16,6 +16,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 5000
+_MACRO_EXTENSIONS = (".docm", ".dotm")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f", "\v"}
@@ -24,6 +25,8 @@ _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f", "\v"}
 def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     """Return the lines (paragraphs) of an uploaded .docx or .txt file in document order."""
     ext = os.path.splitext(filename or "")[1].lower()
+    if ext in _MACRO_EXTENSIONS:
+        raise LawTextError(_("不接受启用宏的文档 %(ext)s：请在 Word 中另存为不含宏的 .docx 后再上传"), ext=ext)
     if ext not in (".docx", ".txt"):
         if not ext:
             raise LawTextError(_("不支持的文件类型 （无扩展名）：请上传 .docx 或 .txt 文件"))
@@ -128,6 +131,9 @@ def read_docx(data: bytes) -> list[str]:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise LawTextError(_("文件不是有效的 .docx（缺少 word/document.xml）"))
+        content_types = (_read_member(archive, "[Content_Types].xml")
+                         if "[Content_Types].xml" in names else None)
+        check_package(list(names), content_types)
         parts = {}
         for name in ("word/document.xml", "word/numbering.xml", "word/styles.xml"):
             if name in names:

@@ -143,7 +143,16 @@ def test_read_path(tmp_path):
         read_path(tmp_path)
 
 
+CONTENT_TYPES = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 b'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+                 b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                 b'</Types>')
+
+
 def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of `entries`; a word/document.xml gets the [Content_Types].xml of a plain .docx unless given."""
+    if "word/document.xml" in entries:
+        entries = {"[Content_Types].xml": CONTENT_TYPES, **entries}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
         for name, data in entries.items():
