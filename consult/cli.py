@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 def _create_app():
     from consult import create_app
 
-    return create_app()
+    return create_app(command_line=True)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
@@ -38,3 +38,33 @@ def register(app) -> None:
 def fail(message: str) -> None:
     """Stop a command with a one-line message and a non-zero exit code."""
     raise click.ClickException(message)
+
+
+class DraftIdType(click.ParamType):
+    """A draft id that must exist: `--draft 999` stops with `Error: no draft with id 999` and exit code 1.
+
+    Every command that takes a draft id uses `DRAFT_ID` (the app context is active while options are
+    converted), so an unknown id never yields an empty result that looks like success.
+    """
+
+    name = "draft_id"
+
+    def convert(self, value, param, ctx):
+        """The id as an int, once the draft is known to exist."""
+        try:
+            draft_id = int(str(value).strip())
+        except ValueError:
+            fail(f"not a draft id: {value}")
+        if not _draft_exists(draft_id):
+            fail(f"no draft with id {draft_id}")
+        return draft_id
+
+
+def _draft_exists(draft_id: int) -> bool:
+    from consult.drafts.models import Draft
+    from consult.extensions import db
+
+    return db.session.get(Draft, draft_id) is not None
+
+
+DRAFT_ID = DraftIdType()

@@ -1,19 +1,22 @@
-"""`consult drafts` commands: parse a file without saving, import it as a draft or a new version."""
+"""`consult drafts` commands: parse a file, import it as a draft or a new version, publish, close."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from consult.cli import fail
+from consult.cli import DRAFT_ID, fail
+from consult.drafts.localtime import local_to_utc, utc_to_local, zone
 from consult.drafts.models import Draft
-from consult.drafts.services import DraftError, import_draft, parse_upload
+from consult.drafts.services import DraftError, close_draft, import_draft, parse_upload, publish_draft
 from consult.extensions import db
 from consult.lawtext import LawTextError
 
-drafts_cli = AppGroup("drafts", help="Draft regulations: parse and import .docx/.txt files.")
+drafts_cli = AppGroup("drafts", help="Draft regulations: parse, import, publish and close.")
+LOCAL_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 
 
 def _read(path: Path) -> bytes:
@@ -52,16 +55,12 @@ def parse_command(path: Path, as_json: bool):
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--title", default=None, help="Title (default: the title line of the file).")
 @click.option("--version-label", default=None, help="Version label, e.g. 征求意见稿, 一审稿.")
-@click.option("--draft", "draft_id", type=int, default=None, help="Add a new version to this draft.")
+@click.option("--draft", "draft_id", type=DRAFT_ID, default=None, help="Add a new version to this draft.")
 @click.option("--json", "as_json", is_flag=True)
 def import_command(path: Path, title, version_label, draft_id, as_json):
     """Import a draft file as a new draft, or as the new current version of --draft ID."""
     data = _read(path)
-    draft = None
-    if draft_id is not None:
-        draft = db.session.get(Draft, draft_id)
-        if draft is None:
-            fail(f"no draft with id {draft_id}")
+    draft = db.session.get(Draft, draft_id) if draft_id is not None else None
     try:
         version = import_draft(data, path.name, title=title, version_label=version_label, draft=draft)
     except DraftError as exc:
@@ -77,3 +76,49 @@ def import_command(path: Path, title, version_label, draft_id, as_json):
         click.echo(f"imported draft {result['draft_id']} version {result['version_id']} ({result['label']}): "
                    f"{result['articles']} articles, {result['divisions']} divisions, "
                    f"{result['warnings']} warnings")
+
+
+def _local(value: datetime | None, end_of_day: bool) -> datetime | None:
+    """A typed local date/time → naive UTC; a bare closing date means the end of that day."""
+    if value is None:
+        return None
+    if end_of_day and value.time() == time(0, 0):
+        value += timedelta(days=1)
+    return local_to_utc(value)
+
+
+def _shown(value: datetime) -> str:
+    return f"{utc_to_local(value):%Y-%m-%d %H:%M}"
+
+
+@drafts_cli.command("publish")
+@click.argument("draft_id", type=DRAFT_ID)
+@click.option("--closes", required=True, type=click.DateTime(LOCAL_FORMATS),
+              help="Last day of comments, local time (YYYY-MM-DD: through the end of that day).")
+@click.option("--opens", type=click.DateTime(LOCAL_FORMATS), default=None,
+              help="First day of comments, local time (default: now).")
+def publish_command(draft_id: int, closes: datetime, opens: datetime | None):
+    """Publish a draft with its comment window; refused while the parse has unresolved numbering problems."""
+    draft = db.session.get(Draft, draft_id)
+    try:
+        publish_draft(draft, _local(opens, end_of_day=False), _local(closes, end_of_day=True))
+    except DraftError as exc:
+        db.session.rollback()
+        fail(exc.message)
+    db.session.commit()
+    click.echo(f"published draft {draft.id}: comments from {_shown(draft.comment_opens_at)} "
+               f"until {_shown(draft.comment_closes_at)} ({zone().key})")
+
+
+@drafts_cli.command("close")
+@click.argument("draft_id", type=DRAFT_ID)
+def close_command(draft_id: int):
+    """End a draft's comment window now."""
+    draft = db.session.get(Draft, draft_id)
+    try:
+        close_draft(draft)
+    except DraftError as exc:
+        db.session.rollback()
+        fail(exc.message)
+    db.session.commit()
+    click.echo(f"closed draft {draft.id}: comments ended {_shown(draft.comment_closes_at)} ({zone().key})")

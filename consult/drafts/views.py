@@ -1,10 +1,9 @@
 """Draft pages: public (list, a draft, one article, privacy) and staff (import, review, publish, close, delete)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,13 +15,14 @@ from consult.actions import mark_error, perform
 from consult.database import utcnow
 from consult.drafts import queries
 from consult.drafts.forms import ConfirmForm, DetailsForm, PublishForm, UploadForm
+from consult.drafts.localtime import local_to_utc, utc_to_local
 from consult.drafts.models import Draft
 from consult.drafts.publishing import DraftError, accept_warning, blocking_warnings, check_publishable
 from consult.drafts.services import (
     check_window, close_draft, delete_draft, import_draft, publish_draft, update_draft_details,
     was_ever_published)
 from consult.extensions import db
-from consult.intake.views import upload_too_large
+from consult.intake.blueprint import upload_too_large
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
@@ -123,24 +123,6 @@ def upload():
                    success=lambda v: _("已导入《%(title)s》%(label)s：%(n)s 条，%(w)s 个提示需要核对。",
                                        title=v.draft.title, label=v.label, n=len(v.articles), w=len(v.warnings)),
                    redirect_to=lambda v: url_for(".review", draft_id=v.draft_id))
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    """A naive local (Asia/Shanghai) time from a form → naive UTC for storage."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=_zone()).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime | None) -> datetime | None:
-    """A stored naive UTC time → naive local time for a datetime-local input."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _render_review(draft: Draft, details=None, publish=None, status=200):
