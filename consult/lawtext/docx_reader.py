@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from consult.lawtext.model import LawTextError
 from consult.lawtext.model import mark as _
 from consult.lawtext.numerals import int_to_cn
@@ -25,13 +23,18 @@ _MACRO_TYPES = ("application/vnd.ms-word.document.macroenabled.main+xml",
                 "application/vnd.ms-office.vbaproject", "application/vnd.ms-word.vbadata+xml")
 
 
-def _parser() -> etree.XMLParser:
+def _parser():
+    """An lxml parser without DTDs, entities or network (lxml is imported here: `consult --help` skips it)."""
+    from lxml import etree
+
     # No DTDs, no entities, no network: a document.xml with a DOCTYPE is refused outright below.
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                            dtd_validation=False)
 
 
 def _parse_xml(data: bytes | None, name: str):
+    from lxml import etree
+
     if data is None:
         return None
     head = data[:2048].lower()
