@@ -26,7 +26,8 @@ POINTS = HERE / "contact_points.csv"
 OUT = HERE / "sample_comments.csv"
 
 SEED = 20261115
-HEADER = ["条款", "意见", "理由", "建议修改为", "提出人", "类别", "联系方式", "联系点", "渠道", "日期"]
+HEADER = ["条款", "意见", "理由", "建议修改为", "提出人", "类别", "联系方式", "希望反馈", "同意保存联系方式", "联系点",
+          "渠道", "日期"]
 CATEGORIES = {"居民", "人大代表", "企业", "社会组织", "专家学者", "律师", "学生", "村民", "个体工商户"}
 CHANNELS = ("meeting", "online", "letter", "email")
 START = date(2026, 11, 16)
@@ -495,7 +496,9 @@ def main():
         reason = c["reason"] if rng.random() < 0.9 else ""
         return {
             "条款": render_ref(rng, c["target"]), "意见": text, "理由": reason, "建议修改为": c["sugg"],
-            "提出人": who, "类别": cat, "联系方式": tel, "联系点": code or "",
+            "提出人": who, "类别": cat, "联系方式": tel,
+            # A contact is written down only for feedback, with the person's consent (PIPL).
+            "希望反馈": "是" if tel else "", "同意保存联系方式": "是" if tel else "", "联系点": code or "",
             "渠道": channel, "日期": (START + timedelta(days=day)).isoformat(),
         }
 

@@ -116,8 +116,8 @@ def make_contact_point(db):
     """Create a contact point through the CSV import service."""
     from sqlalchemy import select
 
-    from consult.accounts.services import import_contact_points
-    from consult.comments.models import ContactPoint
+    from consult.contact_points.imports import import_contact_points
+    from consult.contact_points.models import ContactPoint
 
     def factory(code="QJ-T-01", name="测试街道基层立法联系点", district="测试区"):
         import_contact_points(f"code,name,district\n{code},{name},{district}\n")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from consult.accounts.services import AccountError, create_user, import_contact_points
+from consult.accounts.services import AccountError, create_user
 from consult.cli import fail
-from consult.comments.models import ContactPoint
+from consult.contact_points.imports import ContactPointImportError, decode_csv, import_contact_points
+from consult.contact_points.queries import point_by_code
 from consult.extensions import db
 
 users_cli = AppGroup("users", help="User accounts.")
@@ -28,7 +28,7 @@ def create_user_command(username, role, password, display_name, email, codes):
     """Create a user account."""
     points = []
     for code in codes:
-        cp = db.session.scalar(select(ContactPoint).where(ContactPoint.code == code))
+        cp = point_by_code(code)
         if cp is None:
             fail(f"unknown contact point: {code}")
         points.append(cp)
@@ -49,12 +49,8 @@ def import_contact_points_command(path: Path, as_json: bool):
     if not path.exists():
         fail(f"file not found: {path}")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail(f"{path.name}: not a UTF-8 CSV file")
-    try:
-        result = import_contact_points(text)
-    except AccountError as exc:
+        result = import_contact_points(decode_csv(path.read_bytes()))
+    except ContactPointImportError as exc:
         db.session.rollback()
         fail(f"{path.name}: {exc}")
     db.session.commit()

@@ -1,19 +1,11 @@
-"""Admin forms: shape only (uniqueness, roles and password rules live in consult.accounts.services)."""
-import re
-
+"""Admin forms: shape only (uniqueness, roles, password rules and contact point codes live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 ROLE_LABELS = {"citizen": _l("公众"), "facilitator": _l("联络员"), "staff": _l("法工委工作人员"), "admin": _l("管理员")}
 ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
-
-
-def split_codes(text: str | None) -> list[str]:
-    """Contact point codes typed as a list separated by commas, spaces, 、 or new lines."""
-    return [code for code in re.split(r"[\s,，、;；]+", text or "") if code]
 
 
 class UserCreateForm(FlaskForm):
@@ -37,9 +29,3 @@ class UserEditForm(FlaskForm):
     active = BooleanField(_l("账号可用"))
     contact_points = StringField(_l("联系点编码（多个用逗号分隔）"), validators=[Optional(), Length(max=5000)])
     password = PasswordField(_l("重设密码（留空则不变）"), validators=[Optional(), Length(max=200)])
-
-
-class ContactPointImportForm(FlaskForm):
-    """A CSV of contact points: code,name,district,kind,community,address."""
-
-    file = FileField(_l("CSV 文件"), validators=[FileRequired(message=_l("请选择要上传的文件。"))])

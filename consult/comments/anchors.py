@@ -133,3 +133,35 @@ def comment_anchor_label(comment) -> str:
     art = comment.article
     return format_anchor(AnchorRef(comment.anchor_kind, art.number, art.suffix, comment.paragraph_no,
                                    comment.item_no))
+
+
+def comment_anchor_input(comment) -> str:
+    """What a facilitator would type to point at a stored comment's anchor again (12.2.3, 总体 …)."""
+    if comment.anchor_kind in _LABELS:
+        return {"general": "总体", "title": "名称", "new_article": "新增"}[comment.anchor_kind]
+    article = comment.article
+    if article is None:
+        return ""
+    text = article.key
+    if comment.paragraph_no:
+        text += f".{comment.paragraph_no}"
+        if comment.item_no:
+            text += f".{comment.item_no}"
+    return text
+
+
+def comment_anchor_text(comment) -> str:
+    """The text of the article, paragraph or item a comment is about ("" for the whole draft or a new article)."""
+    article = comment.article
+    if comment.anchor_kind == "title":
+        return comment.version.title if comment.version else ""
+    if article is None or comment.anchor_kind in ("general", "new_article"):
+        return ""
+    paragraphs = article.paragraphs or []
+    if not comment.paragraph_no or comment.paragraph_no > len(paragraphs):
+        return article.text
+    paragraph = paragraphs[comment.paragraph_no - 1]
+    if not comment.item_no:
+        return paragraph
+    _lead, items = split_items(paragraph)
+    return items[comment.item_no - 1] if comment.item_no <= len(items) else paragraph

@@ -12,7 +12,8 @@ from typing import Mapping
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from consult.comments.models import CHANNELS, DECISIONS, MODERATION_STATES, Comment, ContactPoint, Tag
+from consult.comments.models import CHANNELS, DECISIONS, MODERATION_STATES, Comment, Tag
+from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Article, Division, DraftVersion
 from consult.extensions import db
 

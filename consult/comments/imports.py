@@ -1,8 +1,15 @@
 """Importing a spreadsheet of comments (facilitators' meeting notes, letters, e-mails). All rows or none.
 
 Columns (Chinese or English header, any order): 条款/article, 意见/body, 理由/reason, 建议修改为/proposed_text,
-提出人/commenter_name, 类别/commenter_category, 联系方式/contact, 联系点/contact_point, 渠道/channel, 日期/date.
+提出人/commenter_name, 类别/commenter_category, 联系方式/contact, 希望反馈/wants_feedback,
+同意保存联系方式/consent_personal_info, 未满十四周岁/is_minor, 联系点/contact_point, 渠道/channel, 日期/date.
 Each bad cell is reported with its row and column; nothing is saved unless every row is valid.
+
+The personal-information rules are those of the online form (consult.comments.rules.apply_privacy_rules):
+a contact is kept only when 希望反馈 and 同意保存联系方式 say 是 (else the row is refused, never silently
+emptied); for a child under 14 no name or contact is stored. Channels and categories are read through
+the comment vocabulary (座谈会, 网上征求意见, 来信 … or their codes). The template's example rows are refused
+if they reach an import (a filled-in copy of the template must not carry them in by accident).
 """
 from __future__ import annotations
 
@@ -19,13 +26,18 @@ from sqlalchemy import insert, select
 from consult.accounts.permissions import can_enter_comments, is_staff
 from consult.audit.services import record
 from consult.comments.anchors import AnchorResolver
-from consult.comments.models import CHANNELS, Comment, CommentImport, ContactPoint, Meeting
+from consult.comments.models import Comment, CommentImport
 from consult.comments.rules import (
-    BODY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX, CommentError, check_window, clean_category, clean_text,
+    BODY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX, CommentError, apply_privacy_rules, check_window, clean_text,
     new_receipt_codes)
-from consult.comments.services import check_entry_rights, comment_values
-from consult.comments.spreadsheet import SpreadsheetError, read_rows
+from consult.comments.services import check_contact_wanted, comment_values
+from consult.comments.spreadsheet import DATA_SHEET, EXAMPLE_SHEET, NOTES_SHEET, SpreadsheetError, read_rows
+from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY
+from consult.contact_points.models import ContactPoint, Meeting
+from consult.contact_points.services import check_can_enter, check_meeting
+from consult.errors import UserError
 from consult.extensions import db
+from consult.review.duplicates import refresh_duplicates
 from consult.search.outbox import enqueue_many
 
 COLUMNS = {  # canonical name → (Chinese header, accepted spellings)
@@ -36,23 +48,29 @@ COLUMNS = {  # canonical name → (Chinese header, accepted spellings)
     "commenter_name": ("提出人", ("提出人", "姓名", "提出人/单位", "commenter_name", "name")),
     "commenter_category": ("类别", ("类别", "身份", "commenter_category", "category")),
     "contact": ("联系方式", ("联系方式", "电话", "contact")),
+    "wants_feedback": ("希望反馈", ("希望反馈", "希望收到反馈", "需要反馈", "wants_feedback", "feedback")),
+    "consent_personal_info": ("同意保存联系方式", ("同意保存联系方式", "同意", "consent_personal_info", "consent")),
+    "is_minor": ("未满十四周岁", ("未满十四周岁", "未满14周岁", "未成年", "is_minor", "minor")),
     "contact_point": ("联系点", ("联系点", "联系点编号", "contact_point")),
     "channel": ("渠道", ("渠道", "来源", "channel")),
     "date": ("日期", ("日期", "时间", "date")),
 }
 _ALIASES = {key.lower(): name for name, (_chinese, keys) in COLUMNS.items() for key in keys}
-CHANNEL_ALIASES = {"座谈会": "meeting", "会议": "meeting", "网上": "online", "在线": "online", "网络": "online",
-                   "信函": "letter", "来信": "letter", "电子邮件": "email", "邮件": "email", "e-mail": "email",
-                   "部门": "department", "专家": "expert"}
+_YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "要", "需要", "同意"}
+_NO = {"否", "n", "no", "false", "0", "×", "不", "不要", "不需要", "不同意"}
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?")
 
 
-class ImportRejected(ValueError):
+class ImportRejected(UserError):
     """The spreadsheet was refused; `.errors` lists {"row", "column", "message"} (row 0: the whole file)."""
 
     def __init__(self, errors: list[dict]):
         self.errors = errors
-        super().__init__("; ".join(format_error(e) for e in errors[:5]))
+        if len(errors) == 1 and not errors[0].get("row"):
+            message = errors[0]["message"]
+        else:
+            message = _("未导入：发现 %(n)d 个问题，见上方列表。", n=len(errors))
+        super().__init__(message, "file")
 
 
 def format_error(error: dict) -> str:
@@ -83,7 +101,7 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
     try:
         check_window(draft)
         _check_rights(draft, actor, contact_point, meeting)
-    except CommentError as exc:
+    except UserError as exc:
         raise _file_error(exc.message) from None
     file_hash = hashlib.sha256(data or b"").hexdigest()
     previous = db.session.scalar(select(CommentImport).where(
@@ -108,10 +126,7 @@ def import_comments_file(data: bytes, filename: str, *, draft, contact_point=Non
 def _check_rights(draft, actor, contact_point, meeting) -> None:
     """The importer may enter comments for the point/meeting; the meeting belongs to this draft and point."""
     if meeting is not None:
-        if meeting.draft_id != draft.id:
-            raise CommentError(_("该会议不是关于这部草案的。"), "meeting")
-        if contact_point is not None and meeting.contact_point_id != contact_point.id:
-            raise CommentError(_("该会议不属于所选联系点。"), "meeting")
+        check_meeting(meeting, draft, contact_point or meeting.contact_point)
         contact_point = meeting.contact_point
     if actor is None:
         return  # the command line and the demo act as the system
@@ -119,7 +134,7 @@ def _check_rights(draft, actor, contact_point, meeting) -> None:
         if not can_enter_comments(actor):
             raise CommentError(_("您没有导入意见的权限。"))
         return
-    check_entry_rights(actor, draft, contact_point, meeting)
+    check_can_enter(actor, contact_point)
 
 
 def _map_header(header: list) -> dict[str, tuple[int, str]]:
@@ -179,6 +194,7 @@ def _check_rows(table, headers, draft, actor, default_point, meeting) -> tuple[l
         except CommentError as exc:
             bad("article", exc.message)
         _check_content(row, bad)
+        _check_identity(row, bad)
         row.contact_point = _row_point(row, default_point, meeting, actor, points, bad)
         row.channel = _row_channel(row, bad)
         row.submitted_on = _row_date(row, bad) or (meeting.held_on if meeting is not None else None)
@@ -206,10 +222,36 @@ def _check_content(row: _Row, bad) -> None:
                                       required=required)
         except CommentError as exc:
             bad(name, exc.message)
+    typed = _text(values.get("commenter_category"))
+    values["commenter_category"] = COMMENTER_CATEGORY.parse(typed) or "" if typed else ""
+    if typed and not values["commenter_category"]:
+        bad("commenter_category", _("未知的类别：%(category)s（可选：%(choices)s）。", category=typed,
+                                    choices="、".join(t.formal for t in COMMENTER_CATEGORY)))
+    if values["body"] in _EXAMPLE_BODIES:
+        bad("body", _("这是模板中的示例行，不是真实意见：请删除示例行后再导入。"))
+
+
+def _check_identity(row: _Row, bad) -> None:
+    """The online form's personal-information rules, cell by cell (see the module docstring)."""
+    values = row.values
+    for name in ("wants_feedback", "consent_personal_info", "is_minor"):
+        typed = _text(values.get(name)).lower()
+        if typed in _YES:
+            values[name] = True
+        elif typed in _NO or not typed:
+            values[name] = False
+        else:
+            values[name] = False
+            bad(name, _("请填写“是”或“否”（现为：%(value)s）。", value=_text(values.get(name))))
     try:
-        values["commenter_category"] = clean_category(_text(values.get("commenter_category")))
+        check_contact_wanted(values.get("contact"), values["wants_feedback"], values["is_minor"])
+        apply_privacy_rules(name=values.get("commenter_name"), contact=values.get("contact"),
+                            wants_feedback=values["wants_feedback"],
+                            consent_personal_info=values["consent_personal_info"], consent_publish_name=False,
+                            is_minor=values["is_minor"])
     except CommentError as exc:
-        bad("commenter_category", exc.message)
+        field_name = exc.field if exc.field in COLUMNS else "contact"
+        bad(field_name, exc.message)
 
 
 def _row_point(row: _Row, default_point, meeting, actor, cache: dict, bad) -> ContactPoint | None:
@@ -225,8 +267,11 @@ def _row_point(row: _Row, default_point, meeting, actor, cache: dict, bad) -> Co
         bad("contact_point", _("没有编号为 %(code)s 的联系点。", code=code))
     elif meeting is not None and point.id != meeting.contact_point_id:
         bad("contact_point", _("联系点 %(code)s 与所选会议的联系点不一致。", code=code))
-    elif actor is not None and not can_enter_comments(actor, point):
-        bad("contact_point", _("您不是联系点 %(code)s 的联络员，不能为它导入意见。", code=code))
+    elif actor is not None:
+        try:
+            check_can_enter(actor, point)
+        except UserError:
+            bad("contact_point", _("您不是联系点 %(code)s 的联络员，不能为它导入意见。", code=code))
     return point
 
 
@@ -234,10 +279,11 @@ def _row_channel(row: _Row, bad) -> str:
     value = _text(row.values.get("channel"))
     if not value:
         return "meeting"
-    channel = CHANNEL_ALIASES.get(value, value.lower())
-    if channel not in CHANNELS:
-        bad("channel", _("未知的渠道：%(value)s（可选：%(choices)s，或 座谈会、网上、信函、电子邮件）。", value=value,
-                         choices="、".join(CHANNELS)))
+    channel = CHANNEL.parse(value)
+    if channel is None:
+        bad("channel", _("未知的渠道：%(value)s（可选：%(choices)s）。", value=value,
+                         choices="、".join(t.formal for t in CHANNEL)))
+        return "meeting"
     return channel
 
 
@@ -279,9 +325,8 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
         values.append(comment_values(
             draft, row.anchor, body=v["body"], reason=v["reason"], proposed_text=v["proposed_text"],
             commenter_name=v["commenter_name"], commenter_category=v["commenter_category"],
-            contact=v["contact"],
-            # A contact in a facilitator's sheet was given for feedback, with consent collected on paper.
-            wants_feedback=bool(v["contact"]), consent_personal_info=bool(v["contact"]), receipt_code=code,
+            contact=v["contact"], wants_feedback=v["wants_feedback"],
+            consent_personal_info=v["consent_personal_info"], is_minor=v["is_minor"], receipt_code=code,
             actor=actor, channel=row.channel, moderation_state="published" if published else "internal",
             contact_point_id=row.contact_point.id if row.contact_point else None,
             meeting_id=row_meeting.id if row_meeting is not None else None, import_id=batch.id,
@@ -294,6 +339,7 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
     db.session.flush()
     record(actor, "comments.import", batch, draft_id=draft.id, filename=batch.filename, created=len(ids),
            meetings=len(meetings), demo=demo)
+    refresh_duplicates(draft, actor=actor)  # the new comments join (or form) near-duplicate groups at once
     return {"created": len(ids), "import_id": batch.id}
 
 
@@ -309,16 +355,28 @@ def _demo_meeting(cache: dict, draft, point: ContactPoint, held_on: date) -> Mee
 
 
 TEMPLATE_HEADER = [chinese for chinese, _ in COLUMNS.values()]
+# Example rows live on the template's 示例 sheet (and below the header of the .csv template); an import
+# that still carries one is refused, so an example can never become a comment by accident.
 TEMPLATE_ROWS = [
-    ["第十二条", "建议明确旅游资源普查的周期，例如每五年开展一次。", "便于各部门落实。", "", "张三", "居民",
-     "13800000000", "", "meeting", "2026-11-18"],
-    ["12.2", "传统村落开发要先征求村民意见。", "", "……应当在保护的前提下，经村民会议讨论后合理利用……", "", "村民",
-     "", "", "meeting", "2026-11-18"],
+    ["第十二条", "【示例】建议明确旅游资源普查的周期，例如每五年开展一次。", "便于各部门落实。", "", "张三", "居民",
+     "13800000000", "是", "是", "", "", "座谈会", "2026-11-18"],
+    ["12.2", "【示例】传统村落开发要先征求村民意见。", "", "……应当在保护的前提下，经村民会议讨论后合理利用……", "",
+     "村民", "", "", "", "", "", "来信", "2026-11-18"],
+]
+_EXAMPLE_BODIES = frozenset(row[1] for row in TEMPLATE_ROWS)
+TEMPLATE_NOTES = [
+    ("条款", "必填。12、第十二条、12.2（第二款）、12.2.3（第三项）、总体、名称、新增"),
+    ("意见", "必填，最多 5000 字"),
+    ("联系方式", "只在“希望反馈”和“同意保存联系方式”都填“是”时保存"),
+    ("未满十四周岁", "填“是”时不保存姓名和联系方式"),
+    ("渠道", "、".join(t.formal for t in CHANNEL) + "（不填即座谈会）"),
+    ("类别", "、".join(t.formal for t in COMMENTER_CATEGORY)),
+    ("日期", "2026-11-18（不填即会议日期）"),
 ]
 
 
 def comment_template(fmt: str) -> bytes:
-    """A blank import template with the header and two example rows, as .xlsx or .csv (UTF-8 with BOM)."""
+    """The import template: .xlsx with an empty 意见 sheet, a 示例 sheet and notes; .csv (UTF-8 with BOM)."""
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -330,12 +388,20 @@ def comment_template(fmt: str) -> bytes:
 
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = "意见"
+        sheet.title = DATA_SHEET
         sheet.append(TEMPLATE_HEADER)
+        examples = workbook.create_sheet(EXAMPLE_SHEET)
+        examples.append(TEMPLATE_HEADER)
         for row in TEMPLATE_ROWS:
-            sheet.append(row)
-        for column, width in zip("ABCDEFGHIJ", (12, 50, 30, 40, 12, 10, 16, 12, 10, 12)):
-            sheet.column_dimensions[column].width = width
+            examples.append(row)
+        notes = workbook.create_sheet(NOTES_SHEET)
+        notes.append(["列", "怎么填"])
+        for row in TEMPLATE_NOTES:
+            notes.append(list(row))
+        for ws in (sheet, examples):
+            for column, width in zip("ABCDEFGHIJKLM", (12, 50, 30, 40, 12, 10, 16, 10, 16, 14, 12, 14, 12)):
+                ws.column_dimensions[column].width = width
+        notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 14, 90
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()

@@ -62,6 +62,7 @@
     Array.prototype.forEach.call(form.querySelectorAll("input[type=text], textarea, select"), function (el) {
       if (el.tagName === "SELECT") { el.selectedIndex = 0; } else { el.value = ""; }
     });
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (el) { el.checked = false; });
     clearErrors();
   }
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.audit.models import AuditEvent
-from consult.comments.models import ContactPoint
+from consult.contact_points.models import ContactPoint
 
 
 @pytest.fixture

@@ -56,8 +56,9 @@ def build_database(db, n: int, seed: int = 7, batch: int = 5000) -> dict:
     """Import the sample draft and bulk-insert n comments (no outbox rows: benchmarks rebuild)."""
     from sqlalchemy import insert, select
 
-    from consult.accounts.services import import_contact_points
-    from consult.comments.models import Comment, ContactPoint
+    from consult.comments.models import Comment
+    from consult.contact_points.imports import import_contact_points
+    from consult.contact_points.models import ContactPoint
     from consult.database import utcnow
     from consult.drafts.services import import_draft, publish_draft
 

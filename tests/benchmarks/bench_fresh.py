@@ -32,7 +32,7 @@ WRITER = textwrap.dedent('''
     from consult import create_app
     from consult.extensions import db
     from consult.accounts.models import User
-    from consult.comments.models import ContactPoint
+    from consult.contact_points.models import ContactPoint
     from consult.comments.services import enter_comment
     from consult.drafts.models import Draft
 

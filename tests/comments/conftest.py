@@ -61,7 +61,7 @@ def close_window(db):
 @pytest.fixture
 def meeting(db, draft, point, facilitator):
     """A symposium at `point` about `draft`, recorded through the intake service."""
-    from consult.intake.services import create_meeting, local_today
+    from consult.contact_points.services import create_meeting, local_today
 
     m = create_meeting(draft, point, held_on=local_today() - timedelta(days=1), kind="symposium",
                        place="社区会议室", attendance=12, actor=facilitator)

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from consult.comments.imports import ImportRejected, comment_template, format_error, import_comments_file
-from consult.comments.models import Comment, CommentImport, Meeting
+from consult.comments.models import Comment, CommentImport
+from consult.contact_points.models import Meeting
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["条款", "意见", "理由", "建议修改为", "提出人", "类别", "联系方式", "联系点", "渠道", "日期"]
@@ -275,7 +276,7 @@ class TestFullSheet:
 @pytest.fixture
 def tourism_draft(db, make_draft, make_contact_point):
     """The real sample draft and contact points shipped in drafts/."""
-    from consult.accounts.services import import_contact_points
+    from consult.contact_points.imports import import_contact_points
 
     import_contact_points((ROOT / "drafts" / "contact_points.csv").read_text("utf-8"))
     return make_draft((ROOT / "drafts" / "tourism_promotion_draft.txt").read_text("utf-8"),

@@ -14,6 +14,7 @@ from consult.comments.services import (
     CommentError, delete_comment, enter_comment, purge_contact_details, resolve_anchor, submit_online_comment,
     update_comment)
 from consult.database import utcnow
+from consult.errors import UserError
 from consult.search.models import SearchOutbox
 
 
@@ -224,22 +225,22 @@ def test_enter_comment_records_provenance(db, draft, point, facilitator, meeting
 
 
 def test_enter_comment_checks_the_contact_point_itself(db, draft, other_point, facilitator, make_user, count):
-    with pytest.raises(CommentError, match="权限"):
+    with pytest.raises(UserError, match="权限"):
         enter_comment(draft, contact_point=other_point, anchor="3", body="意见", actor=facilitator)
     citizen = make_user("citizen")
-    with pytest.raises(CommentError, match="权限"):
+    with pytest.raises(UserError, match="权限"):
         enter_comment(draft, contact_point=other_point, anchor="3", body="意见", actor=citizen)
-    with pytest.raises(CommentError, match="请选择联系点"):
+    with pytest.raises(UserError, match="请选择联系点"):
         enter_comment(draft, contact_point=None, anchor="3", body="意见", actor=facilitator)
     assert count(Comment) == 0
 
 
 def test_enter_comment_refuses_a_meeting_of_another_point_or_draft(db, make_draft, draft, point, other_point,
                                                                     staff, meeting, count):
-    with pytest.raises(CommentError, match="不属于所选联系点"):
+    with pytest.raises(UserError, match="不属于所选联系点"):
         enter_comment(draft, contact_point=other_point, meeting=meeting, anchor="3", body="意见", actor=staff)
     second = make_draft(title="另一部草案")
-    with pytest.raises(CommentError, match="不是关于这部草案"):
+    with pytest.raises(UserError, match="不是关于这部草案"):
         enter_comment(second, contact_point=point, meeting=meeting, anchor="3", body="意见", actor=staff)
     assert count(Comment) == 0
 
@@ -276,9 +277,9 @@ def test_facilitator_corrects_until_locked(db, draft, point, facilitator, staff)
 def test_facilitator_cannot_touch_another_points_comment(db, draft, other_point, staff, facilitator):
     comment = enter_comment(draft, contact_point=other_point, anchor="3", body="别处的意见", actor=staff)
     db.session.commit()
-    with pytest.raises(CommentError, match="权限"):
+    with pytest.raises(UserError, match="权限"):
         update_comment(comment, actor=facilitator, body="x")
-    with pytest.raises(CommentError, match="权限"):
+    with pytest.raises(UserError, match="权限"):
         delete_comment(comment, actor=facilitator)
 
 

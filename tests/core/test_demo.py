@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
-from consult.comments.models import Comment, ContactPoint, Meeting
+from consult.comments.models import Comment
+from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Draft
 
 

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.audit.models import AuditEvent
-from consult.comments.models import Comment, ContactPoint, Meeting, Tag
+from consult.comments.models import Comment, Tag
+from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Article, Division, Draft, DraftVersion
 from consult.search.models import SearchOutbox
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from consult.intake.services import create_meeting, local_today
+from consult.contact_points.services import create_meeting, local_today
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def test_wrong_file_type_is_refused(client, auth, db, facilitator, draft, point)
 
 def test_meeting_of_another_point_is_refused(client, auth, db, facilitator, draft, point, make_user,
                                              other_point):
-    from consult.intake.services import create_meeting, local_today
+    from consult.contact_points.services import create_meeting, local_today
 
     staff = make_user("staff")
     other_meeting = create_meeting(draft, other_point, held_on=local_today(), kind="visit", actor=staff)

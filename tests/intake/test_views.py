@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult.comments.models import Comment, Meeting
+from consult.comments.models import Comment
+from consult.contact_points.models import Meeting
 from consult.drafts.models import Article
-from consult.intake.services import local_today
+from consult.contact_points.services import local_today
 
 
 def _comments(db):
@@ -136,6 +137,9 @@ def test_fetch_save_returns_json_with_the_new_row(client, auth, db, meeting, fac
     auth.login(facilitator)
     response = client.post(f"/intake/meetings/{meeting.id}", headers={"X-Requested-With": "fetch"},
                            data={"anchor": "第二条", "body": "适用范围应包括乡村。"})
+    # Post/Redirect/Get: intake.js follows the redirect to the saved row, which answers in JSON.
+    assert response.status_code == 302 and "/row" in response.headers["Location"]
+    response = client.get(response.headers["Location"])
     data = response.get_json()
     assert response.status_code == 200 and data["ok"] is True
     assert data["label"] == "第二条" and data["count"] == 1

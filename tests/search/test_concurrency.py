@@ -16,7 +16,7 @@ WORKER = textwrap.dedent('''
     from consult import create_app
     from consult.extensions import db
     from consult.accounts.models import User
-    from consult.comments.models import ContactPoint
+    from consult.contact_points.models import ContactPoint
     from consult.comments.services import enter_comment
     from consult.drafts.models import Draft
 
@@ -39,7 +39,8 @@ WORKER = textwrap.dedent('''
 def test_concurrent_processes_lose_nothing(tmp_path):
     from datetime import timedelta
 
-    from consult.accounts.services import create_user, import_contact_points
+    from consult.accounts.services import create_user
+    from consult.contact_points.imports import import_contact_points
     from consult.comments.models import Comment
     from consult.database import utcnow
     from consult.drafts.services import import_draft, publish_draft

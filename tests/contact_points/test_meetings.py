@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.audit.models import AuditEvent
-from consult.comments.models import Meeting
-from consult.intake.services import IntakeError, create_meeting, local_today, update_meeting
+from consult.contact_points.models import Meeting
+from consult.contact_points.services import IntakeError, create_meeting, local_today, update_meeting
 
 
 def _count(db):
