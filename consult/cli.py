@@ -1,11 +1,32 @@
 """The `consult` command line: Flask's CLI for this app plus one command group per feature.
 
 Commands call the same services as the views; each command owns its transaction and commits.
+`consult --help` lists the commands from `COMMANDS` without building the app, so it starts in a fraction
+of the time (no SQLAlchemy, Alembic, feature modules); `consult COMMAND …` builds the app as usual.
 """
 from __future__ import annotations
 
 import click
 from flask.cli import FlaskGroup
+
+# Every top-level command with its one-line help, as `consult --help` shows it. tests/core/test_cli.py
+# checks this table against the commands the app really registers (ours, Flask's and the plugins').
+COMMANDS = {
+    "comments": "Comments: import from spreadsheets.",
+    "contact-points": "Contact points (基层立法联系点).",
+    "db": "Perform database migrations.",
+    "demo": "Create the schema if needed and load the sample data (users share the password consult-demo).",
+    "drafts": "Draft regulations: parse, import, publish and close.",
+    "export": "Export summaries, feedback letters and spreadsheets of comments.",
+    "limiter": "Flask-Limiter maintenance & utility commands",
+    "privacy": "Personal information: purge contact details.",
+    "review": "Staff workbench: near-duplicate detection.",
+    "routes": "Show the routes for the app.",
+    "run": "Run a development server.",
+    "search": "search commands.",
+    "shell": "Run a shell in the app context.",
+    "users": "User accounts.",
+}
 
 
 def _create_app():
@@ -14,7 +35,23 @@ def _create_app():
     return create_app(command_line=True)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
+class ConsultGroup(FlaskGroup):
+    """Flask's command group, except that the top-level help is listed without loading the app."""
+
+    def list_commands(self, ctx):
+        """The command names (for help and completion) from the table above."""
+        return sorted(COMMANDS)
+
+    def format_commands(self, ctx, formatter):
+        """Write the Commands section from the table, shortened the way click shortens help."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, click.Command(name, help=COMMANDS[name]).get_short_help_str(limit))
+                                for name in names])
+
+
+@click.group(cls=ConsultGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
              set_debug_flag=False)
 def main():
     """Public consultation on draft legislation."""
@@ -61,10 +98,16 @@ class DraftIdType(click.ParamType):
 
 
 def _draft_exists(draft_id: int) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from consult.drafts.models import Draft
     from consult.extensions import db
 
-    return db.session.get(Draft, draft_id) is not None
+    try:
+        return db.session.get(Draft, draft_id) is not None
+    except SQLAlchemyError as exc:  # e.g. a new database without tables: one line, not a traceback
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"cannot read the drafts ({reason}); run `consult db upgrade` or `consult demo` first")
 
 
 DRAFT_ID = DraftIdType()

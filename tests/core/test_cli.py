@@ -40,7 +40,8 @@ def test_a_draft_id_that_is_not_a_number_fails_in_one_line(runner, db):
 
 
 # Libraries only the commands that use them may import: `consult --help` must not pay for them.
-HEAVY = ("scipy", "numpy", "datasketch", "jieba", "whoosh", "docx", "openpyxl", "pygal", "lxml")
+HEAVY = ("scipy", "numpy", "datasketch", "jieba", "whoosh", "docx", "openpyxl", "pygal", "lxml", "alembic",
+         "sqlalchemy")
 
 
 def test_help_does_not_import_heavy_libraries(tmp_path):
@@ -57,3 +58,26 @@ def test_help_does_not_import_heavy_libraries(tmp_path):
     assert "drafts" in done.stdout  # the help listed the command groups
     imported = done.stdout.strip().splitlines()[-1].split()[1:]
     assert imported == [], f"imported by --help: {imported}"
+
+
+def test_the_help_table_matches_the_commands_the_app_registers(app):
+    """`consult --help` lists COMMANDS without the app; every real command is there with its own help."""
+    import click
+    from flask.cli import FlaskGroup, ScriptInfo
+
+    from consult.cli import COMMANDS, main
+
+    ctx = click.Context(main, obj=ScriptInfo(create_app=lambda: app))
+    with ctx:
+        names = FlaskGroup.list_commands(main, ctx)
+        real = {name: main.get_command(ctx, name).get_short_help_str(limit=10_000) for name in names}
+    assert COMMANDS == real
+
+
+def test_help_lists_every_command(runner):
+    from consult.cli import COMMANDS, main
+
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.split("Commands:")[1].strip().splitlines()]
+    assert listed == sorted(COMMANDS)
