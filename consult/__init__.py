@@ -1,27 +1,35 @@
 """consult: public consultation on draft legislation.
 
-`create_app()` reads like a table of contents: configuration, extensions, blueprints, commands,
-error handlers, security headers. Nothing happens at import time.
+`create_app()` reads like a table of contents: configuration, secret key, extensions, blueprints,
+commands, error handlers, security. Nothing happens at import time.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 
-from consult.config import PROJECT_ROOT, Config, TestConfig  # noqa: F401 (re-exported for callers)
+from consult.config import PROJECT_ROOT, Config, TestConfig, config_from_environment
+from consult.security import (
+    HttpsAwareSessionInterface, ensure_secret_key, set_security_headers, trust_proxies)
+
+__all__ = ["Config", "TestConfig", "create_app", "normalise_database_url"]
 
 
-def create_app(config: type | dict | None = None) -> Flask:
-    """Build the application; `config` is a Config class or a mapping of overrides."""
+def create_app(config: type | dict | None = None, *, command_line: bool = False) -> Flask:
+    """Build the application; `config` is a Config class or a mapping of overrides (None: the environment's).
+
+    `command_line` is set by the `consult` CLI, whose commands need no secret key (see consult.security).
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    load_config(app, config)
+    load_config(app, config, default="development" if command_line else "production")
+    ensure_secret_key(app, command_line=command_line)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -31,9 +39,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     return app
 
 
-def load_config(app: Flask, config) -> None:
-    """Apply the config class, then overrides, then the SQLite default in the instance folder."""
-    app.config.from_object(Config)
+def load_config(app: Flask, config, default: str = "production") -> None:
+    """Apply the config class, then overrides, then the SQLite default in the instance folder.
+
+    Without `config` the class comes from the environment (CONSULT_CONFIG, FLASK_DEBUG; see consult.config).
+    """
+    app.config.from_object(config_from_environment(default=default) if config is None else Config)
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
@@ -92,13 +103,11 @@ def register_blueprints(app: Flask) -> None:
     from consult.review.views import bp as review_bp
     from consult.search.views import bp as search_bp
 
+    from consult.home import index
+
     for bp in (drafts_bp, comments_bp, intake_bp, review_bp, search_bp, exports_bp, accounts_bp, admin_bp):
         app.register_blueprint(bp)
-
-    @app.route("/")
-    def index():
-        """Send visitors to the list of published drafts."""
-        return redirect(url_for("drafts.index"))
+    app.add_url_rule("/", "index", index)
 
 
 def register_commands(app: Flask) -> None:
@@ -123,16 +132,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """A Content-Security-Policy without inline script, plus the usual hardening headers."""
-
-    @app.after_request
-    def set_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    """CSP and hardening headers, HSTS and Secure cookies over HTTPS, trusted reverse proxies."""
+    app.session_interface = HttpsAwareSessionInterface()
+    trust_proxies(app)
+    app.after_request(set_security_headers)

@@ -1,4 +1,11 @@
-"""Configuration classes; environment variables override the defaults."""
+"""Configuration classes; environment variables override the defaults.
+
+`create_app()` without an explicit configuration picks the class from the environment
+(`config_from_environment`): `CONSULT_CONFIG=production|development|test`, else `development` under
+`FLASK_DEBUG=1` and `production` otherwise — so `gunicorn 'consult:create_app()'` runs `ProductionConfig`.
+No secret key is written in the source: outside debug, tests and `consult demo` the app refuses to serve
+without `SECRET_KEY` (see `consult.security`).
+"""
 import os
 from pathlib import Path
 
@@ -8,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Config:
     """Defaults for the demo and a single-server deployment (SQLite + on-disk Whoosh index)."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None  # None → refused outside debug, tests and the demo
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None → SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index"))
@@ -25,20 +32,40 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (ProxyFix).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", 365 * 24 * 3600))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "10 per minute;100 per day")
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;50 per hour")
+    # Failed sign-ins only (successful ones never count): per account, and per address over all accounts.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes;20 per day")
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes;100 per day")
+    RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "20 per minute;200 per day")
+    # Citizens' search, per address (guessing masked text by search must stay slow).
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "30 per minute;600 per day")
+    # Queued index changes older than this make staff see "index behind" and query exports refuse.
+    SEARCH_BEHIND_SECONDS = int(os.environ.get("SEARCH_BEHIND_SECONDS", 120))
     EXPORT_FONT_BODY = os.environ.get("EXPORT_FONT_BODY", "仿宋_GB2312")
     EXPORT_FONT_HEADING = os.environ.get("EXPORT_FONT_HEADING", "黑体")
     EXPORT_FONT_TITLE = os.environ.get("EXPORT_FONT_TITLE", "方正小标宋简体")
+    # The body that signs feedback letters (意见反馈函), and the 文号 they carry unless one is typed on the form.
+    ISSUING_BODY = os.environ.get("ISSUING_BODY", "市人大常委会法制工作委员会")
+    FEEDBACK_DOC_NUMBER = os.environ.get("FEEDBACK_DOC_NUMBER", "")
+    # Stored export files (they may hold names and contacts) are deleted this many days after they were made.
+    EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", 7))
+
+
+class DevelopmentConfig(Config):
+    """Development and `consult demo`: plain HTTP on this machine (cookies Secure only over HTTPS)."""
 
 
 class ProductionConfig(Config):
-    """Production: secure cookies; SECRET_KEY and DATABASE_URL must come from the environment."""
+    """Production: Secure cookies, https URLs; SECRET_KEY and DATABASE_URL must come from the environment."""
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
 
 
 class TestConfig(Config):
@@ -52,3 +79,18 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     SEARCH_INDEXING = "inline"
     SERVER_NAME = None
+
+
+CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}
+_TRUE = ("1", "true", "yes", "on")
+
+
+def config_from_environment(environ=None, default: str = "production") -> type:
+    """The configuration class named by CONSULT_CONFIG, else development under FLASK_DEBUG, else `default`."""
+    environ = os.environ if environ is None else environ
+    name = (environ.get("CONSULT_CONFIG") or "").strip().lower()
+    if not name:
+        name = "development" if environ.get("FLASK_DEBUG", "").lower() in _TRUE else default
+    if name not in CONFIGS:
+        raise RuntimeError(f"CONSULT_CONFIG={name!r} is unknown: use one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

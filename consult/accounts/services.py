@@ -1,20 +1,19 @@
-"""Account verbs: create users, bind facilitators, authenticate, import contact points. Flush, never commit."""
-from __future__ import annotations
+"""Account verbs: create users, bind facilitators, authenticate. Flush, never commit.
 
-import csv
-import io
+Contact points and their CSV import live in consult.contact_points."""
+from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import ROLES, User
 from consult.audit.services import record
-from consult.comments.models import CONTACT_POINT_KINDS, ContactPoint
 from consult.database import utcnow
+from consult.errors import UserError
 from consult.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(UserError):
     """A user-facing reason why an account action was refused."""
 
 
@@ -65,6 +64,8 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
             raise AccountError(_("密码至少需要 8 个字符。"))
         user.set_password(password)
         changes["password"] = "changed"
+    if changes.keys() & {"role", "active", "password"}:
+        user.rotate_sessions()  # what the old sessions were allowed to do changed: sign them all out
     db.session.flush()
     if changes:
         record(actor, "user.update", user, **changes)
@@ -81,55 +82,18 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-CONTACT_POINT_COLUMNS = ("code", "name", "district", "kind", "community", "address")
-_CP_ALIASES = {"编码": "code", "代码": "code", "名称": "name", "区": "district", "区县": "district",
-               "类型": "kind", "社区": "community", "地址": "address"}
-
-
-def import_contact_points(text: str, actor=None) -> dict:
-    """Create or update contact points from CSV text; all rows valid or nothing changes."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames:
-        raise AccountError(_("CSV 文件为空或没有表头。"))
-    header = [_CP_ALIASES.get(h.strip(), h.strip().lower()) for h in reader.fieldnames]
-    unknown = [h for h in header if h not in CONTACT_POINT_COLUMNS]
-    if unknown:
-        raise AccountError(_("未知的列：%(columns)s（可用列：%(allowed)s）。", columns=", ".join(unknown),
-                               allowed=", ".join(CONTACT_POINT_COLUMNS)))
-    if "code" not in header or "name" not in header:
-        raise AccountError(_("缺少必需的列：code 和 name。"))
-    rows, errors, seen = [], [], set()
-    for line_no, raw in enumerate(reader, start=2):
-        row = {header[i]: (value or "").strip() for i, value in enumerate(raw.values()) if i < len(header)}
-        if not any(row.values()):
-            continue
-        if not row.get("code"):
-            errors.append(_("第 %(line)d 行：code 为空", line=line_no))
-        elif row["code"] in seen:
-            errors.append(_("第 %(line)d 行：code 重复：%(code)s", line=line_no, code=row["code"]))
-        if not row.get("name"):
-            errors.append(_("第 %(line)d 行：name 为空", line=line_no))
-        kind = row.get("kind") or "legislative_contact_point"
-        if kind not in CONTACT_POINT_KINDS:
-            errors.append(_("第 %(line)d 行：未知类型 %(kind)s", line=line_no, kind=kind))
-        row["kind"] = kind
-        seen.add(row.get("code"))
-        rows.append(row)
-    if errors:
-        raise AccountError(_("；").join(errors[:20]) + ("……" if len(errors) > 20 else ""))
-    existing = {cp.code: cp for cp in db.session.scalars(select(ContactPoint))}
-    created = updated = 0
-    for row in rows:
-        cp = existing.get(row["code"])
-        if cp is None:
-            cp = ContactPoint(code=row["code"])
-            db.session.add(cp)
-            created += 1
-        else:
-            updated += 1
-        for field in CONTACT_POINT_COLUMNS[1:]:
-            if field in row:
-                setattr(cp, field, row[field])
+def sign_in(username: str, password: str) -> User:
+    """Authenticate for a new session: earlier sessions of this user end (session version rotated)."""
+    user = authenticate(username, password)
+    if user is None:
+        raise AccountError(_("用户名或密码不正确。"), "password")
+    user.rotate_sessions()
     db.session.flush()
-    record(actor, "contact_points.import", ("ContactPoint", None), created=created, updated=updated)
-    return {"created": created, "updated": updated}
+    record(user, "user.login", user)
+    return user
+
+
+def sign_out(user: User) -> None:
+    """End every session of this user, including copies of the cookie made before signing out."""
+    user.rotate_sessions()
+    db.session.flush()

@@ -23,6 +23,15 @@ def _comment_limit() -> str:
     return current_app.config["COMMENT_RATE_LIMIT"]
 
 
+def _receipt_limit() -> str:
+    return current_app.config["RECEIPT_RATE_LIMIT"]
+
+
+def _no_code() -> bool:
+    """The empty look-up form is not a guess: only look-ups with a code count towards the limit."""
+    return not request.args.get("code")
+
+
 def load_published_draft(draft_id: int) -> Draft:
     """The published draft with a current text, else 404."""
     draft = db.session.get(Draft, draft_id)
@@ -89,6 +98,7 @@ def throttled(error):
 
 
 @bp.route("/submitted")
+@limiter.shared_limit(_receipt_limit, scope="receipt-lookup", exempt_when=_no_code)
 def submitted():
     """Thank the commenter and show the receipt code and what happens next."""
     comment = queries.comment_by_receipt(request.args.get("code"))
@@ -99,6 +109,7 @@ def submitted():
 
 
 @bp.route("/receipt")
+@limiter.shared_limit(_receipt_limit, scope="receipt-lookup", exempt_when=_no_code)
 def receipt():
     """Look up what became of a comment by its receipt code."""
     form = ReceiptForm(request.args)

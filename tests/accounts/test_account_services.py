@@ -38,3 +38,22 @@ def test_duplicate_username_refused(db, make_user):
     make_user(username="same")
     with pytest.raises(AccountError, match="已存在"):
         create_user("same", "longenough", "citizen")
+
+
+def test_sign_in_refuses_with_the_message_beside_the_password(db, make_user):
+    from consult.accounts.services import sign_in
+
+    make_user("staff", username="li")
+    with pytest.raises(AccountError) as refused:
+        sign_in("li", "wrong")
+    assert refused.value.field == "password" and "不正确" in refused.value.message
+
+
+def test_sign_in_and_sign_out_rotate_the_session_version(db, make_user):
+    from consult.accounts.services import sign_in, sign_out
+
+    user = make_user("staff", username="li")
+    first = user.session_version
+    assert sign_in("li", "password123") is user and user.session_version == first + 1
+    sign_out(user)
+    assert user.session_version == first + 2 and user.get_id() == f"{user.id}:{first + 2}"

@@ -1,0 +1,139 @@
+"""Every page a role may use is reachable by links from `/`, and no page answers 5xx.
+
+For each role the test signs in through the login form, then crawls from `/` following only `<a href>`
+(and `<img src>`, which a page embeds) on this site, with GET. It never submits a form and never follows
+sign-out. It stops after MAX_PAGES pages and visits at most PER_ENDPOINT URLs of one endpoint (enough to
+find what lies behind a draft's article pages without reading all of them). Downloads (exports, the
+spreadsheet template, charts) are fetched but not parsed.
+
+Which pages a role may use comes from the permission matrix (`GET_ROUTES` in test_permission_matrix.py);
+pages that by design no link opens are listed in NOT_BY_LINK with the reason.
+"""
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from tests.core.test_permission_matrix import GET_ROUTES, _login, allowed, world  # noqa: F401 (fixture)
+
+MAX_PAGES = 600
+PER_ENDPOINT = 8
+NOT_PARSED = {"exports.download", "intake.comment_template", "review.chart", "static"}
+
+NOT_BY_LINK = {
+    "comments.submitted": "the redirect after a comment is sent (a POST), not a link",
+    "exports.status": "polled by the export job page's script",
+    "intake.resolve": "called by the fast-entry form's script as the article number is typed",
+    "search.group": "opened from the results of a typed query (a form, not a link)",
+}
+SIGNED_IN_ONLY_ANONYMOUS = {"accounts.login"}  # signed-in users have no reason to open the login page
+
+
+class Links(HTMLParser):
+    """The href of every <a> and the src of every <img> of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.found.append(attrs["href"])
+        elif tag == "img" and attrs.get("src"):
+            self.found.append(attrs["src"])
+
+
+def _local(base: str, href: str) -> str | None:
+    """The path?query of a same-site link, or None (other sites, fragments, mailto:, language switches)."""
+    url = urljoin(base, href.strip())
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "") or parts.netloc not in ("localhost", ""):
+        return None
+    if "lang=" in parts.query:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(app, client) -> tuple[dict[str, str], list[str]]:
+    """Endpoint → first URL reaching it, and the problems met (5xx, links that refuse or lead nowhere)."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500 (as in production) and is reported
+    adapter = app.url_map.bind("localhost")
+    reached: dict[str, str] = {}
+    visits: dict[str, int] = {}
+    problems: list[str] = []
+    queue = deque([("/", "(start)")])
+    seen = {"/"}
+    pages = 0
+    while queue and pages < MAX_PAGES:
+        url, source = queue.popleft()
+        path = urlsplit(url).path
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except (NotFound, MethodNotAllowed):
+            problems.append(f"{url} (linked from {source}): no such page")
+            continue
+        if visits.get(endpoint, 0) >= PER_ENDPOINT:
+            continue
+        visits[endpoint] = visits.get(endpoint, 0) + 1
+        pages += 1
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"{url} (linked from {source}): {response.status_code}")
+        elif response.status_code >= 400:
+            problems.append(f"{url} (linked from {source}): {response.status_code}, a link this role cannot use")
+        elif response.status_code in (301, 302, 303, 307, 308):
+            target = _local(url, response.headers["Location"])
+            if target and target not in seen and not target.startswith("/accounts/login"):
+                seen.add(target)
+                queue.append((target, url))
+        reached.setdefault(endpoint, url)
+        if endpoint in NOT_PARSED or response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        parser = Links()
+        parser.feed(response.get_data(as_text=True))
+        for href in parser.found:
+            target = _local(url, href)
+            if target and target not in seen and not target.startswith("/accounts/logout"):
+                seen.add(target)
+                queue.append((target, url))
+    return reached, problems
+
+
+def expected_pages(role: str) -> set[str]:
+    """The GET endpoints this role may use and that a link should open."""
+    pages = {endpoint for endpoint, (level, _) in GET_ROUTES.items() if allowed(level, role)}
+    pages -= set(NOT_BY_LINK)
+    if role != "anonymous":
+        pages -= SIGNED_IN_ONLY_ANONYMOUS
+    return pages
+
+
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "facilitator", "staff", "admin"])
+def test_every_page_of_a_role_is_reachable_by_links(app, client, world, role):
+    ids, users = world
+    if role != "anonymous":
+        _login(client, users[role])
+    reached, problems = crawl(app, client)
+    missing = sorted(expected_pages(role) - set(reached))
+    report = [f"unreachable by links as {role}: {endpoint} ({GET_ROUTES[endpoint][1]})" for endpoint in missing]
+    assert not report + problems, "\n".join(report + problems)
+
+
+def test_not_by_link_names_real_endpoints(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(NOT_BY_LINK) <= endpoints and set(NOT_BY_LINK) <= set(GET_ROUTES)
+
+
+def test_crawler_reports_a_server_error(app, client):
+    @app.route("/broken")
+    def broken():
+        raise RuntimeError("boom")
+
+    app.view_functions["index"] = lambda: '<a href="/broken">x</a>'
+    _, problems = crawl(app, client)
+    assert problems == ["/broken (linked from /): 500"]
