@@ -6,15 +6,17 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from consult.cli import fail
+from consult.cli import DRAFT_ID, fail
 from consult.comments.imports import ImportRejected, format_error, import_comments_file
-from consult.comments.models import ContactPoint, Meeting
+from consult.contact_points.models import ContactPoint, Meeting
 from consult.comments.rules import CommentError
 from consult.comments.services import purge_contact_details
 from consult.drafts.models import Draft
+from consult.exports.storage import purge_draft_exports, retention_days
 from consult.extensions import db
 
 comments_cli = AppGroup("comments", help="Comments: import from spreadsheets.")
@@ -30,7 +32,7 @@ def _draft(draft_id: int) -> Draft:
 
 @comments_cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--draft", "draft_id", type=int, required=True, help="The draft the comments are about.")
+@click.option("--draft", "draft_id", type=DRAFT_ID, required=True, help="The draft the comments are about.")
 @click.option("--contact-point", "point_code", default=None, help="Contact point code for rows without one.")
 @click.option("--meeting", "meeting_id", type=int, default=None, help="Meeting the comments were made at.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -68,7 +70,7 @@ def import_command(path: Path, draft_id: int, point_code: str | None, meeting_id
 
 
 @privacy_cli.command("purge")
-@click.option("--draft", "draft_id", type=int, required=True, help="A draft whose comment window has closed.")
+@click.option("--draft", "draft_id", type=DRAFT_ID, required=True, help="A draft whose comment window has closed.")
 def purge_command(draft_id: int):
     """Erase commenters' contact details of a closed consultation; the comments and decisions stay."""
     draft = _draft(draft_id)
@@ -77,5 +79,9 @@ def purge_command(draft_id: int):
     except CommentError as exc:
         db.session.rollback()
         fail(exc.message)
+    # Export files made earlier may hold the contacts: every stored export of the draft goes too.
+    removed = purge_draft_exports(draft, retention_days(current_app.config))
     db.session.commit()
     click.echo(f"purged the contact details of {count} comments of draft {draft.id}")
+    click.echo(f"deleted {len(removed)} stored exports of draft {draft.id}"
+               + "".join(f"\n  job {job.id}: {job.filename}" for job in removed))

@@ -6,20 +6,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from consult.comments.models import CHANNELS, DECISIONS
-from consult.comments.filters import UNDECIDED
+from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED
 
-# Select labels in the reader's language; the Word documents keep records.py's Chinese wording.
-CHANNEL_CHOICES = {"meeting": _l("座谈会"), "online": _l("网上征求意见"), "letter": _l("来信"),
-                   "email": _l("电子邮件"), "department": _l("部门意见"), "expert": _l("专家意见")}
-DECISION_CHOICES = {"adopted": _l("采纳"), "partly_adopted": _l("部分采纳"), "not_adopted": _l("未采纳"),
-                    "under_study": _l("待研究")}
-FILTER_FIELDS = ("contact_point", "district", "channel", "category", "decision", "tag", "date_from",
-                 "date_to")
+# Form fields that are Selection keys (the query box is the Selection's `q`).
+SELECTION_FIELDS = ("contact_point", "district", "channel", "category", "decision", "tag", "date_from",
+                    "date_to")
 
 
 class ExportForm(FlaskForm):
-    """Which export, for which comments (the shared filter keys), with which options."""
+    """Which export, for which comments (a Selection), with which options."""
 
     kind = RadioField(_l("导出内容"), default="summary", choices=[
         SelectChoice("summary", _l("意见汇总（Word）")), SelectChoice("feedback", _l("意见反馈函（Word）")),
@@ -27,13 +22,9 @@ class ExportForm(FlaskForm):
     query = StringField(_l("检索词"), validators=[Optional(), Length(max=200)])
     contact_point = StringField(_l("联系点编码"), validators=[Optional(), Length(max=40)])
     district = StringField(_l("区县"), validators=[Optional(), Length(max=100)])
-    channel = SelectField(_l("渠道"), choices=[SelectChoice("", _l("全部"))]
-                          + [SelectChoice(c, CHANNEL_CHOICES[c]) for c in CHANNELS],
-                          default="")
-    category = StringField(_l("提出人类别"), validators=[Optional(), Length(max=30)])
-    decision = SelectField(_l("采纳情况"), default="",
-                           choices=[SelectChoice("", _l("全部")), SelectChoice(UNDECIDED, _l("未处理"))]
-                           + [SelectChoice(d, DECISION_CHOICES[d]) for d in DECISIONS])
+    channel = SelectField(_l("渠道"), default="")
+    category = SelectField(_l("提出人类别"), default="")
+    decision = SelectField(_l("采纳情况"), default="")
     tag = StringField(_l("标签"), validators=[Optional(), Length(max=50)])
     date_from = DateField(_l("开始日期"), validators=[Optional()])
     date_to = DateField(_l("结束日期"), validators=[Optional()])
@@ -48,26 +39,44 @@ class ExportForm(FlaskForm):
         SelectChoice("receipt_code", _l("一位提出人（填写回执编号）")),
         SelectChoice("all_commenters", _l("全部希望反馈的提出人（压缩包）"))])
     receipt_code = StringField(_l("回执编号"), validators=[Optional(), Length(max=20)])
+    doc_number = StringField(_l("文号"), validators=[Optional(), Length(max=60)])
+    as_draft = BooleanField(_l("生成征求意见稿"))
+
+    def __init__(self, *args, **kwargs):
+        """Fill the selects from the comment vocabulary, in the request's language."""
+        super().__init__(*args, **kwargs)
+        self.channel.choices = CHANNEL.choices(with_empty=_l("全部"))
+        self.category.choices = COMMENTER_CATEGORY.choices(with_empty=_l("全部"))
+        self.decision.choices = DECISION_OR_UNDECIDED.choices(with_empty=_l("全部"))
+
+    def selection_args(self) -> dict:
+        """The chosen comments as Selection args."""
+        args = {}
+        for name in SELECTION_FIELDS:
+            value = getattr(self, name).data
+            value = value.isoformat() if hasattr(value, "isoformat") else (value or "").strip()
+            if value:
+                args[name] = value
+        if (self.query.data or "").strip():
+            args["q"] = self.query.data.strip()
+        return args
 
     def export_params(self) -> dict:
         """The form as the plain params the export services take."""
-        filters = {name: getattr(self, name).data for name in FILTER_FIELDS}
-        filters = {k: (v.isoformat() if hasattr(v, "isoformat") else v.strip() if isinstance(v, str) else v)
-                   for k, v in filters.items() if v}
-        params = {"filters": {k: v for k, v in filters.items() if v},
-                  "query": (self.query.data or "").strip(),
-                  "with_text": self.with_text.data, "with_names": self.with_names.data,
-                  "with_contacts": self.with_contacts.data, "format": self.sheet_format.data}
-        if self.kind.data == "feedback":
-            params.pop("format")
-            target = self.feedback_target.data
-            if target == "contact_point":
-                params["filters"] = {}
-                params["contact_point"] = filters.get("contact_point", "")
-            elif target == "receipt_code":
-                params["filters"] = {}
-                params["receipt_code"] = (self.receipt_code.data or "").strip()
-            else:
-                params["filters"] = {}
-                params[target] = True
+        params = {"with_text": self.with_text.data, "with_names": self.with_names.data,
+                  "with_contacts": self.with_contacts.data}
+        if self.kind.data == "sheet":
+            params["format"] = self.sheet_format.data
+        if self.kind.data != "feedback":
+            params["selection"] = self.selection_args()
+            return params
+        target = self.feedback_target.data
+        if target == "contact_point":
+            params["contact_point"] = (self.contact_point.data or "").strip()
+        elif target == "receipt_code":
+            params["receipt_code"] = (self.receipt_code.data or "").strip()
+        else:
+            params[target] = True
+        params["as_draft"] = self.as_draft.data
+        params["doc_number"] = (self.doc_number.data or "").strip()
         return params

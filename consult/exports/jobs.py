@@ -14,15 +14,17 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from consult.accounts.models import User
 from consult.database import utcnow
 from consult.drafts.models import Draft
-from consult.exports.filters import ExportError
+from consult.errors import UserError
+from consult.exports.errors import ExportError
 from consult.exports.models import ExportJob
 from consult.exports.selection import fonts_from_config
 from consult.exports.services import expected_total, run_export
+from consult.exports.storage import expire_exports, gone_message, is_expired, retention_days
 from consult.extensions import db
 
 _threads: dict[int, threading.Thread] = {}
@@ -32,19 +34,45 @@ _lock = threading.Lock()
 ABANDONED_AFTER = timedelta(minutes=30)
 
 
-def fail_if_abandoned(job: ExportJob, now=None) -> bool:
-    """Mark a job whose building process died as failed, so its page stops waiting; True if it changed."""
+def _abandoned(job: ExportJob, now=None) -> bool:
     if job.status not in ("queued", "running"):
         return False
     with _lock:
         thread = _threads.get(job.id)
     if thread is not None and thread.is_alive():
         return False
-    if (now or utcnow()) - job.created_at < ABANDONED_AFTER:
+    return (now or utcnow()) - job.created_at >= ABANDONED_AFTER
+
+
+def _abandoned_message() -> str:
+    return _("导出中断：生成文件的进程已退出，请重新导出。")
+
+
+def fail_if_abandoned(job: ExportJob, now=None) -> bool:
+    """Mark a job whose building process died as failed, so its page stops waiting; True if it changed."""
+    if not _abandoned(job, now):
         return False
-    job.status, job.error, job.finished_at = "failed", _("导出中断：生成文件的进程已退出，请重新导出。"), utcnow()
+    job.status, job.error, job.finished_at = "failed", _abandoned_message(), utcnow()
     db.session.flush()
     return True
+
+
+def shown_state(job: ExportJob, days: int) -> tuple[str, str]:
+    """(status, message) as a page shows the job, without writing: a dead build reads as failed and an
+    expired file as expired even before `cleanup` has recorded it."""
+    if _abandoned(job):
+        return "failed", _abandoned_message()
+    if is_expired(job, days):
+        return ("purged" if job.status == "purged" else "expired"), gone_message(job, days)
+    return job.status, job.error
+
+
+def cleanup(now=None) -> list[ExportJob]:
+    """Fail abandoned jobs and delete expired export files (flush; the caller commits)."""
+    for job in db.session.scalars(select(ExportJob).where(ExportJob.status.in_(("queued", "running")))):
+        fail_if_abandoned(job, now)
+    config = current_app.config
+    return expire_exports(config["EXPORT_DIR"], retention_days(config), now)
 
 
 def launch(app, job_id: int) -> threading.Thread:
@@ -126,16 +154,20 @@ def run_job(job_id: int) -> ExportJob | None:
         directory.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as out:
             run_export(draft, kind, params, out, actor=actor, fonts=fonts_from_config(current_app.config),
-                       progress=_Progress(job_id, total))
-        partial.replace(target)
+                       issuing_body=current_app.config.get("ISSUING_BODY", ""), progress=_Progress(job_id, total))
+        db.session.commit()  # the audit event; and a fresh look at the job, which a purge may have changed
         job = db.session.get(ExportJob, job_id)
         db.session.refresh(job)
+        if job.status != "running":  # purged (or failed by a cleanup) while it was being built
+            partial.unlink(missing_ok=True)
+            return job
+        partial.replace(target)
         job.status, job.progress, job.file_path, job.finished_at = "done", job.total, str(target), utcnow()
         db.session.commit()
     except Exception as exc:  # the job must end in a state the page can show, whatever went wrong
         db.session.rollback()
         partial.unlink(missing_ok=True)
-        if isinstance(exc, ExportError):
+        if isinstance(exc, UserError):
             message = exc.message
         elif isinstance(exc, PermissionError):
             message = _("您已无权进行该导出。")
@@ -145,4 +177,15 @@ def run_job(job_id: int) -> ExportJob | None:
         job = db.session.get(ExportJob, job_id)
         job.status, job.error, job.finished_at = "failed", message[:500], utcnow()
         db.session.commit()
+    _cleanup_quietly()
     return job
+
+
+def _cleanup_quietly() -> None:
+    """After each job: delete expired exports. A failure here must not turn a finished job into an error."""
+    try:
+        cleanup()
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - logged; the next job or `consult export cleanup` retries
+        db.session.rollback()
+        current_app.logger.exception("export cleanup failed")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from consult.comments.vocabulary import ANCHOR, DECISION_OR_UNDECIDED
+
 # Section keys in text order: 总体意见 → 名称 → articles (by position) → 新增条款 → 其他意见.
 SECTION_GENERAL = "general"
 SECTION_TITLE = "title"
@@ -15,16 +17,10 @@ SECTION_ARTICLE = "article"
 SECTION_NEW = "new_article"
 SECTION_OTHER = "other"
 SECTION_RANK = {SECTION_GENERAL: 0, SECTION_TITLE: 1, SECTION_ARTICLE: 2, SECTION_NEW: 3, SECTION_OTHER: 4}
-SECTION_TITLES = {SECTION_GENERAL: "总体意见", SECTION_TITLE: "名称", SECTION_NEW: "建议新增条款",
-                  SECTION_OTHER: "其他意见"}
-
-DECISION_LABELS = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳",
-                   "under_study": "待研究", None: "未处理", "": "未处理"}
-CHANNEL_LABELS = {"meeting": "座谈会", "online": "网上征求意见", "letter": "来信", "email": "电子邮件",
-                  "department": "部门意见", "expert": "专家意见"}
-MEETING_KIND_LABELS = {"symposium": "座谈会", "residents_meeting": "民情沟通会", "discussion": "恳谈会",
-                       "visit": "走访", "online": "线上", "other": "其他"}
-MODERATION_LABELS = {"pending": "待审核", "published": "已公开", "rejected": "未通过", "internal": "内部"}
+SECTION_TITLES = {SECTION_GENERAL: ANCHOR.formal("general"), SECTION_TITLE: ANCHOR.formal("title"),
+                  SECTION_NEW: ANCHOR.formal("new_article"), SECTION_OTHER: "其他意见"}
+# The tally columns of a summary: each decision, then 未处理 (undecided), in the vocabulary's order.
+TALLY_CODES = DECISION_OR_UNDECIDED.codes
 
 ProgressFn = Callable[[int], None]
 
@@ -47,6 +43,7 @@ class CommentRow:
     article_id: int | None  # set for SECTION_ARTICLE
     anchor_label: str  # 第三条第一款第（二）项 / 总体意见 / 名称 / 新增条款
     body: str
+    part_label: str = ""  # below the article: 第一款第（二）项 ("" for the whole article)
     reason: str = ""
     proposed_text: str = ""
     commenter: str = "匿名"  # masked unless the role may see names and asked for them
@@ -62,7 +59,8 @@ class CommentRow:
     created_at: str = ""
     receipt_code: str = ""
     moderation_state: str = ""
-    decision: str = "未处理"  # label, e.g. 采纳
+    decision: str = "未处理"  # formal wording for staff documents, e.g. 采纳
+    decision_code: str | None = None  # None = not decided yet
     decision_reason: str = ""
     tags: str = ""
     internal_notes: str = ""
@@ -86,6 +84,8 @@ class OutlineEntry:
     paragraphs: list[str] = field(default_factory=list)
     count: int = 0  # selected comments on this article
     identical: int = 0  # of which in confirmed duplicate groups
+    has_parts: bool = False  # some comment addresses a paragraph or item (the table keeps its 条款 column)
+    tally: dict[str, int] = field(default_factory=dict)  # decision code (or "none") → comments
 
 
 @dataclass
@@ -95,12 +95,15 @@ class SummaryStats:
     period: str = ""
     contact_points: int = 0
     meetings: int = 0
+    meetings_with_attendance: int = 0  # meetings whose attendance was recorded
     participants: int = 0
     total: int = 0
     identical: int = 0
     by_channel: list[tuple[str, int]] = field(default_factory=list)
     top_articles: list[tuple[str, int]] = field(default_factory=list)
     section_counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # section → (count, identical)
+    tally: dict[str, int] = field(default_factory=dict)  # decision code (or "none") → comments, in total
+    section_tally: dict[str, dict[str, int]] = field(default_factory=dict)  # general/title/new/other → tally
 
 
 @dataclass
@@ -120,16 +123,36 @@ class SummaryData:
 
 @dataclass
 class FeedbackLetter:
-    """One 意见反馈函: to a contact point or to one commenter, listing comments with their decisions."""
+    """One 意见反馈函: to a contact point or to one commenter, listing comments with their decisions.
+
+    Decisions are printed in the commenter's wording (`decision_public`): a letter never shows an
+    internal state word. `is_draft` marks a 征求意见稿 sent before every comment is decided.
+    """
 
     draft_title: str
-    addressee: str  # contact point name, or the (masked) commenter
+    addressee: str  # contact point name, or the commenter's name as they gave it (it is their own letter)
     kind: str  # "contact_point" or "commenter"
     comments: list[CommentRow]
     period: str = ""
-    sender: str = "市人大常委会法制工作委员会"
+    sender: str = "市人大常委会法制工作委员会"  # ISSUING_BODY
     date: str = ""
     reference: str = ""  # contact point code or receipt code(s)
+    doc_number: str = ""  # 文号, e.g. 清法工函〔2027〕12号
+    is_draft: bool = False  # 征求意见稿
+
+
+LETTER_TITLE = "意见反馈函"
+DRAFT_MARK = "征求意见稿"
+
+
+def letter_title(is_draft: bool) -> str:
+    """意见反馈函, or 意见反馈函（征求意见稿） for a draft letter."""
+    return f"{LETTER_TITLE}（{DRAFT_MARK}）" if is_draft else LETTER_TITLE
+
+
+def tally_text(tally: dict[str, int]) -> str:
+    """采纳 3 条，部分采纳 1 条，未采纳 0 条，待研究 0 条，未处理 8 条 (every decision, in order)."""
+    return "，".join(f"{DECISION_OR_UNDECIDED.formal(code)} {tally.get(code, 0)} 条" for code in TALLY_CODES)
 
 
 def summary_title(draft_title: str) -> str:

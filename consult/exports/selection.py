@@ -1,4 +1,4 @@
-"""Turn (draft, filters, query, role options) into the builders' plain records, streaming in text order.
+"""Turn (draft, Selection, role options) into the builders' plain records, streaming in text order.
 
 Memory stays bounded: comments are read with `yield_per` as plain column rows (no ORM identity map),
 a first "census" pass keeps only counters (per article, per duplicate group, per meeting), and the
@@ -9,26 +9,34 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Iterator, Mapping
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
-from consult.comments.models import (
-    CHANNELS, Comment, ContactPoint, DuplicateGroup, Meeting, Tag, comment_tags)
+from consult.comments.models import Comment, DuplicateGroup, Tag, comment_tags
+from consult.comments.selection import Selection
+from consult.comments.vocabulary import CHANNEL, UNDECIDED, decision_formal
+from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Article, DraftVersion
 from consult.drafts.queries import text_outline
-from consult.exports.filters import ExportError, describe_filters, filter_conditions, parse_filters
+from consult.exports.errors import ExportError
 from consult.exports.records import (
-    CHANNEL_LABELS, DECISION_LABELS, SECTION_ARTICLE, SECTION_GENERAL, SECTION_NEW,
-    SECTION_OTHER, SECTION_TITLE, CommentRow, Fonts, OutlineEntry, SummaryData, SummaryStats)
+    SECTION_ARTICLE, SECTION_GENERAL, SECTION_NEW, SECTION_OTHER, SECTION_TITLE, CommentRow, Fonts,
+    OutlineEntry, SummaryData, SummaryStats)
 from consult.exports.wording import (
     cn_date, commenter_text, consultation_period, local_time, scrub_contacts, source_text, titled)
 from consult.extensions import db
 from consult.lawtext import article_label, int_to_cn
 
 YIELD_PER = 1000
+# Without a moderation state asked for, an export covers the comments that count as received:
+# published online comments and internally recorded ones (not pending, not rejected).
+DEFAULT_STATES = ("published", "internal")
+# Selection keys the search index can filter on (the rest is checked in SQL on the matches anyway).
+_SEARCH_KEYS = ("version_id", "division_id", "article_id", "contact_point", "district", "channel", "category",
+                "moderation_state", "decision", "tag", "date_from", "date_to")
 TOP_ARTICLES = 5
 _SECTION_BY_RANK = {0: SECTION_GENERAL, 1: SECTION_TITLE, 2: SECTION_ARTICLE, 3: SECTION_NEW,
                     4: SECTION_OTHER}
@@ -68,61 +76,74 @@ def options_for(user, *, with_text=False, with_names=False, with_contacts=False,
 
 
 @dataclass
-class Selection:
-    """A validated selection of a draft's comments and the version whose outline orders them."""
+class ExportScope:
+    """A validated Selection of one draft's comments, the version whose outline orders them, the role's options."""
 
     draft: object
     version: DraftVersion
-    filters: dict
-    query: str = ""
-    ids: set[int] | None = None  # the search's matches when a query was given
+    selection: Selection
+    ids: set[int] | None = None  # the search's matches when the selection has a query
     options: ExportOptions = field(default_factory=ExportOptions)
     extra: list = field(default_factory=list)  # more SQL conditions (feedback letters)
 
     @property
+    def query(self) -> str:
+        """The full-text query of the selection ("" for none)."""
+        return self.selection.query
+
+    @property
     def is_whole_draft(self) -> bool:
         """True when nothing narrows the selection."""
-        return not self.filters and not self.query and not self.extra
+        return not self.selection and not self.extra
+
+    def conditions(self) -> list:
+        """SQL conditions on Comment: the selection (received comments by default) and the extra ones."""
+        return [*self.selection.conditions(default_states=DEFAULT_STATES), *self.extra]
 
 
-def select_comments(draft, filters: Mapping | None = None, query: str = "",
-                    options: ExportOptions | None = None, extra: list | None = None) -> Selection:
-    """Validate filters and run the query text through the search (raises ExportError on bad input)."""
+def selection_for(draft, selection: Selection | Mapping | None) -> Selection:
+    """The strict Selection of `draft` for a Selection or a mapping of keys (bad input raises SelectionError)."""
+    if isinstance(selection, Selection):
+        return selection.replace(draft_id=draft.id)
+    return Selection.from_args(dict(selection or {}), draft=draft, strict=True)
+
+
+def select_comments(draft, selection: Selection | Mapping | None = None, *,
+                    options: ExportOptions | None = None, extra: list | None = None) -> ExportScope:
+    """Validate the selection and run its query text through the search (UserError on bad input)."""
     if draft is None or draft.current_version is None:
         raise ExportError(_("草案不存在。"))
-    clean = parse_filters(filters, draft)
-    version = (db.session.get(DraftVersion, clean["version_id"]) if "version_id" in clean
-               else draft.current_version)
-    query = (query or "").strip()
+    sel = selection_for(draft, selection)
+    version = db.session.get(DraftVersion, sel.version_id) if sel.version_id else draft.current_version
     ids = None
-    if query:
+    if sel.query:
+        # Imported here: the search stack (jieba, Whoosh) loads only for exports that search.
+        from consult.search.queries import matching_comment_ids
+
+        index_filters = sel.index_filters()
+        search_filters = {k: index_filters[k] for k in _SEARCH_KEYS if k in index_filters}
         try:
-            from consult.search.queries import matching_comment_ids
-        except ImportError:
-            raise ExportError(_("全文检索暂不可用，请去掉检索词后再导出。"), "query") from None
-        search_filters = {k: v.isoformat() if isinstance(v, date) else v for k, v in clean.items()}
-        try:
-            ids = set(matching_comment_ids(query, draft_id=draft.id, filters=search_filters))
-        except ValueError as exc:  # the search's QueryError / FilterError carry a user-facing message
-            raise ExportError(getattr(exc, "message", str(exc)), "query") from None
-    return Selection(draft=draft, version=version, filters=clean, query=query, ids=ids,
-                     options=options or ExportOptions(), extra=list(extra or ()))
+            ids = set(matching_comment_ids(sel.query, draft_id=draft.id, filters=search_filters))
+        except ValueError as exc:  # the search's query errors carry a user-facing message
+            raise ExportError(str(exc.args[0]) if exc.args else str(exc), "query") from None
+    return ExportScope(draft=draft, version=version, selection=sel, ids=ids, options=options or ExportOptions(),
+                       extra=list(extra or ()))
 
 
-def _section_rank(sel: Selection):
+def _section_rank(sel: ExportScope):
     return case((Comment.anchor_kind == "general", 0), (Comment.anchor_kind == "title", 1),
                 (Comment.anchor_kind == "new_article", 3),
                 (and_(Comment.article_id.is_not(None), Article.version_id == sel.version.id), 2), else_=4)
 
 
-def _joined(sel: Selection, *columns):
+def _joined(sel: ExportScope, *columns):
     rank = _section_rank(sel)
     return (select(*columns, rank.label("section_rank"))
             .outerjoin(Article, Comment.article_id == Article.id)
             .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
             .outerjoin(Meeting, Comment.meeting_id == Meeting.id)
             .outerjoin(DuplicateGroup, Comment.duplicate_group_id == DuplicateGroup.id)
-            .where(*filter_conditions(sel.draft, sel.filters), *sel.extra)
+            .where(*sel.conditions())
             .order_by(rank, func.coalesce(Article.version_id, 0), func.coalesce(Article.position, -1),
                       func.coalesce(Comment.paragraph_no, 0), func.coalesce(Comment.item_no, 0), Comment.id)
             .execution_options(yield_per=YIELD_PER))
@@ -154,21 +175,27 @@ class Census:
     channels: Counter = field(default_factory=Counter)
     contact_points: set = field(default_factory=set)
     meetings: set = field(default_factory=set)
+    tally: Counter = field(default_factory=Counter)  # (section key, decision code or "none") → comments
+    with_parts: set = field(default_factory=set)  # article ids with a comment on a paragraph or item
 
 
-def take_census(sel: Selection) -> Census:
+def take_census(sel: ExportScope) -> Census:
     """Count the selection per section, duplicate group, channel, contact point and meeting."""
     census = Census()
     stmt = _joined(sel, Comment.id, Comment.article_id, Comment.channel, Comment.contact_point_id,
                    Comment.meeting_id, Comment.duplicate_group_id, DuplicateGroup.confirmed,
                    Comment.commenter_name, Comment.is_organisation, Comment.commenter_is_minor,
-                   ContactPoint.name.label("point_name"),
+                   Comment.decision, Comment.paragraph_no, Comment.item_no, ContactPoint.name.label("point_name"),
                    Meeting.held_on, Meeting.kind.label("meeting_kind"))
     for row in db.session.execute(stmt):
         if sel.ids is not None and row.id not in sel.ids:
             continue
         census.total += 1
-        census.sections[_section_key(row)] += 1
+        section = _section_key(row)
+        census.sections[section] += 1
+        census.tally[section, row.decision or UNDECIDED] += 1
+        if row.section_rank == 2 and (row.paragraph_no or row.item_no):
+            census.with_parts.add(row.article_id)
         census.channels[row.channel] += 1
         if row.contact_point_id is not None:
             census.contact_points.add(row.contact_point_id)
@@ -205,14 +232,16 @@ def _anchor_label(row, version_labels: dict) -> str:
         return "新增条款"
     if row.number is None:
         return "原条文（已删除）"
-    label = article_label(row.number, row.suffix)
-    if row.paragraph_no:
-        label += f"第{int_to_cn(row.paragraph_no)}款"
-    if row.item_no:
-        label += f"第（{int_to_cn(row.item_no)}）项"
+    label = article_label(row.number, row.suffix) + _part_label(row)
     if row.section_rank != 2:
         label = f"（{version_labels.get(row.article_version_id, '')}）{label}"
     return label
+
+
+def _part_label(row) -> str:
+    """第一款第（二）项: the place below the article ("" for the whole article)."""
+    label = f"第{int_to_cn(row.paragraph_no)}款" if row.paragraph_no else ""
+    return label + (f"第（{int_to_cn(row.item_no)}）项" if row.item_no else "")
 
 
 def _stream_columns():
@@ -229,7 +258,7 @@ def _stream_columns():
             Meeting.kind.label("meeting_kind"))
 
 
-def iter_rows(sel: Selection, *, collapse: Census | None = None,
+def iter_rows(sel: ExportScope, *, collapse: Census | None = None,
               with_tags: bool = False) -> Iterator[CommentRow]:
     """The selected comments as CommentRows in text order; with a census, confirmed groups fold to one row."""
     opts = sel.options
@@ -251,7 +280,7 @@ def iter_rows(sel: Selection, *, collapse: Census | None = None,
             yield CommentRow(
                 id=r.id, section=_SECTION_BY_RANK[r.section_rank],
                 article_id=r.article_id if r.section_rank == 2 else None,
-                anchor_label=_anchor_label(r, version_labels), body=scrub(r.body),
+                anchor_label=_anchor_label(r, version_labels), part_label=_part_label(r), body=scrub(r.body),
                 reason=scrub(r.reason or ""),
                 proposed_text=scrub(r.proposed_text or ""),
                 commenter=commenter_text(r.commenter_name, r.is_organisation, r.commenter_is_minor,
@@ -264,7 +293,8 @@ def iter_rows(sel: Selection, *, collapse: Census | None = None,
                 submitted_on=r.submitted_on.isoformat() if r.submitted_on else "",
                 created_at=local_time(r.created_at),
                 receipt_code=r.receipt_code, moderation_state=r.moderation_state,
-                decision=DECISION_LABELS.get(r.decision, r.decision), decision_reason=r.decision_reason or "",
+                decision=decision_formal(r.decision), decision_code=r.decision,
+                decision_reason=r.decision_reason or "",
                 tags="、".join(tags.get(r.id, ())),
                 internal_notes=(r.internal_notes or "") if opts.with_internal else "",
                 wants_feedback=bool(r.wants_feedback), is_minor=bool(r.commenter_is_minor),
@@ -284,7 +314,7 @@ def _sources(census: Census | None, key, members: int) -> str:
     if census is None or members < 2:
         return ""
     sources = census.group_sources.get(key, [])
-    return "、".join(sources) + (" 等" if key in census.group_overflow else "")
+    return "\n".join(sources) + ("\n等" if key in census.group_overflow else "")
 
 
 def _tags_of(ids: list[int]) -> dict[int, list[str]]:
@@ -299,15 +329,14 @@ def _tags_of(ids: list[int]) -> dict[int, list[str]]:
     return tags
 
 
-def count_selected(sel: Selection) -> int:
+def count_selected(sel: ExportScope) -> int:
     """How many comments the selection holds."""
     if sel.ids is not None:
         return sum(1 for r in db.session.execute(_joined(sel, Comment.id)) if r.id in sel.ids)
-    return db.session.scalar(select(func.count(Comment.id)).where(
-        *filter_conditions(sel.draft, sel.filters), *sel.extra)) or 0
+    return db.session.scalar(select(func.count(Comment.id)).where(*sel.conditions())) or 0
 
 
-def _outline(sel: Selection, census: Census) -> list[OutlineEntry]:
+def _outline(sel: ExportScope, census: Census) -> list[OutlineEntry]:
     entries: list[OutlineEntry] = []
     depth: dict[int, int] = {}
     for kind, obj in text_outline(sel.version):
@@ -319,37 +348,50 @@ def _outline(sel: Selection, census: Census) -> list[OutlineEntry]:
             entries.append(OutlineEntry(
                 "article", obj.label, (depth.get(obj.division_id, 0) if obj.division_id else 0) + 1,
                 article_id=obj.id, caption=obj.caption or "", paragraphs=list(obj.paragraphs or []),
-                count=census.sections.get(key, 0), identical=census.identical.get(key, 0)))
+                count=census.sections.get(key, 0), identical=census.identical.get(key, 0),
+                has_parts=obj.id in census.with_parts, tally=_tally_of(census, key)))
     return entries
 
 
-def summary_data(sel: Selection) -> SummaryData:
+def _tally_of(census: Census, section_key: tuple) -> dict[str, int]:
+    return {code: n for (key, code), n in census.tally.items() if key == section_key}
+
+
+def summary_data(sel: ExportScope) -> SummaryData:
     """Everything the Word summary needs, the comments as a lazy text-ordered stream."""
     census = take_census(sel)
     meeting_ids = set(census.meetings)
     if sel.is_whole_draft:
         meeting_ids |= set(db.session.scalars(select(Meeting.id).where(Meeting.draft_id == sel.draft.id)))
-    participants, points = 0, set(census.contact_points)
+    participants, counted, points = 0, 0, set(census.contact_points)
     ids = sorted(meeting_ids)
     for start in range(0, len(ids), 500):
         chunk = (select(Meeting.attendance, Meeting.contact_point_id)
                  .where(Meeting.id.in_(ids[start:start + 500])))
         for attendance, point_id in db.session.execute(chunk):
-            participants += attendance or 0
+            if attendance:  # 0 is what a meeting without recorded attendance holds
+                participants += attendance
+                counted += 1
             points.add(point_id)
+    tally: Counter = Counter()
+    for (_key, code), n in census.tally.items():
+        tally[code] += n
     outline = _outline(sel, census)
     ranked = sorted((e for e in outline if e.kind == "article" and e.count),
                     key=lambda e: (-e.count, e.article_id))
     stats = SummaryStats(
         period=consultation_period(sel.draft), contact_points=len(points), meetings=len(meeting_ids),
-        participants=participants, total=census.total, identical=sum(census.identical.values()),
-        by_channel=[(CHANNEL_LABELS[c], census.channels[c]) for c in CHANNELS if census.channels.get(c)],
+        meetings_with_attendance=counted, participants=participants, total=census.total,
+        identical=sum(census.identical.values()), tally=dict(tally),
+        by_channel=[(c.formal, census.channels[c.code]) for c in CHANNEL if census.channels.get(c.code)],
         top_articles=[(e.heading, e.count) for e in ranked[:TOP_ARTICLES]],
         section_counts={s: (census.sections.get((s, None), 0), census.identical.get((s, None), 0))
-                        for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)})
+                        for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)},
+        section_tally={s: _tally_of(census, (s, None))
+                       for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)})
     return SummaryData(
         draft_title=titled(sel.draft.title, sel.version.label), version_label=sel.version.label, stats=stats,
         outline=outline,
-        comments=iter_rows(sel, collapse=census), filters_text=describe_filters(sel.filters, sel.query),
+        comments=iter_rows(sel, collapse=census), filters_text=sel.selection.describe(),
         show_empty_articles=sel.is_whole_draft, with_text=sel.options.with_text,
         generated_on=cn_date(datetime.now(timezone.utc).replace(tzinfo=None)))

@@ -12,7 +12,8 @@ from typing import IO, Iterable, Iterator
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from consult.exports.records import CHANNEL_LABELS, MODERATION_LABELS, CommentRow, ProgressFn, iter_progress
+from consult.comments.vocabulary import CHANNEL, MODERATION
+from consult.exports.records import CommentRow, ProgressFn, iter_progress
 from consult.exports.wordlayout import xml_text
 
 BASE_COLUMNS = (
@@ -39,9 +40,9 @@ def sheet_values(row: CommentRow, columns) -> list:
     for key, _header in columns:
         value = getattr(row, key)
         if key == "channel":
-            value = CHANNEL_LABELS.get(value, value)
+            value = CHANNEL.formal(value)
         elif key == "moderation_state":
-            value = MODERATION_LABELS.get(value, value)
+            value = MODERATION.formal(value)
         elif isinstance(value, bool):
             value = "是" if value else "否"
         elif value is None:

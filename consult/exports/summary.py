@@ -1,8 +1,14 @@
 """The Word summary 《关于《……（草案）》征求意见情况的汇总》: a pure builder, data in and a .docx out.
 
-Layout: a portrait front matter (period, contact points, meetings, participants, totals, most-discussed
-articles), then a landscape section in text order: 总体意见 → 名称 → every chapter heading and article
-(optionally its text) with one table of its comments → 建议新增条款 → 其他意见.
+Layout: a portrait front matter (period, contact points, meetings and how many recorded attendance,
+totals, the tally of decisions in total and per article, most-discussed articles), then a landscape
+section in text order: 总体意见 → 名称 → every chapter heading and article (optionally its text) with one
+table of its comments → 建议新增条款 → 其他意见.
+
+The article is named once, in the heading above its table: the 条款 column then shows only the
+paragraph/item (第一款第（二）项), and is left out of tables where no comment addresses one. Column widths
+keep a date (2027-01-05) and a decision (部分采纳) on one line; tests/exports/test_summary_pdf.py renders the
+document with LibreOffice and checks it.
 
 Near-duplicates: the comments of one confirmed DuplicateGroup that sit under the same heading are
 printed as ONE row standing for all of them, marked "（共 N 条相同意见）" with their commenters and
@@ -12,22 +18,35 @@ from __future__ import annotations
 
 from typing import IO, Iterator
 
+from consult.comments.vocabulary import DECISION_OR_UNDECIDED
 from consult.exports.records import (
     SECTION_ARTICLE, SECTION_GENERAL, SECTION_NEW, SECTION_OTHER, SECTION_RANK, SECTION_TITLE, SECTION_TITLES,
-    CommentRow, Fonts, OutlineEntry, ProgressFn, SummaryData, duplicate_note, iter_progress, summary_title)
+    TALLY_CODES, CommentRow, Fonts, OutlineEntry, ProgressFn, SummaryData, SummaryStats, duplicate_note,
+    iter_progress, summary_title, tally_text)
 from consult.exports.wordlayout import (
     FastTable, add_body, add_heading, add_title, new_document, start_landscape_section)
 
+# 247 mm: landscape A4 minus 25 mm margins. At 10.5 pt a CJK character is 3.7 mm and a digit 1.9 mm, plus
+# 3.8 mm of cell padding: 来源 (38 mm) holds "座谈会 2027-01-05", 采纳情况 (20 mm) holds 部分采纳.
 SUMMARY_HEADERS = ("序号", "条款", "修改意见或建议", "理由", "提出人/单位", "来源", "采纳情况", "说明")
-SUMMARY_WIDTHS_MM = (12, 26, 72, 40, 24, 28, 16, 29)  # 247 mm: landscape A4 minus 25 mm margins
+SUMMARY_WIDTHS_MM = (14, 24, 66, 38, 24, 38, 20, 23)
+# A table whose comments all address the whole article (or a section without articles) has no 条款 column.
+PLAIN_HEADERS = SUMMARY_HEADERS[:1] + SUMMARY_HEADERS[2:]
+PLAIN_WIDTHS_MM = (14, 80, 48, 24, 38, 20, 23)
+# The front matter's tally (portrait, 156 mm).
+TALLY_HEADERS = ("条款", "意见", *(DECISION_OR_UNDECIDED.formal(code) for code in TALLY_CODES))
+TALLY_WIDTHS_MM = (40, 16, 20, 20, 20, 20, 20)
 
 
 class SummaryOrderError(ValueError):
     """The comment stream was not in the text order of the outline (a selection bug, never user input)."""
 
 
-def comment_cells(row: CommentRow, number: int) -> tuple:
-    """The eight cells of a summary row for one comment (or one group of identical comments)."""
+def comment_cells(row: CommentRow, number: int, place: str | None = None) -> tuple:
+    """The cells of a summary row for one comment (or one group of identical comments).
+
+    `place` is what the 条款 column shows (the paragraph/item under an article heading); None drops it.
+    """
     suggestion = row.body
     if row.proposed_text:
         suggestion += "\n建议修改为：" + row.proposed_text
@@ -39,8 +58,8 @@ def comment_cells(row: CommentRow, number: int) -> tuple:
         source = row.duplicate_sources or source
     if row.contact:
         commenter += "\n" + row.contact
-    return (number, row.anchor_label, suggestion, row.reason, commenter, source, row.decision,
-            row.decision_reason)
+    cells = (number, suggestion, row.reason, commenter, source, row.decision, row.decision_reason)
+    return cells if place is None else (number, place, *cells[1:])
 
 
 class _Stream:
@@ -120,9 +139,8 @@ def _front_matter(doc, data: SummaryData) -> None:
     add_heading(doc, "一、基本情况", 1)
     if stats.period:
         add_body(doc, f"征求意见时间：{stats.period}。")
-    people = f"参加 {stats.participants} 人次" if stats.participants else "参加人数未登记"
-    add_body(doc, f"本次征求意见共有 {stats.contact_points} 个基层立法联系点参与，组织座谈会等活动 "
-                  f"{stats.meetings} 场，{people}；共收到 {duplicate_note(stats.total, stats.identical)}。")
+    add_body(doc, f"本次征求意见共有 {stats.contact_points} 个基层立法联系点参与，{meetings_text(stats)}；"
+                  f"共收到 {duplicate_note(stats.total, stats.identical)}。")
     if stats.by_channel:
         parts = "，".join(f"{label} {count} 条" for label, count in stats.by_channel)
         add_body(doc, f"按来源分：{parts}。")
@@ -130,12 +148,47 @@ def _front_matter(doc, data: SummaryData) -> None:
         add_body(doc, f"本汇总的范围：{data.filters_text}。")
     if data.generated_on:
         add_body(doc, f"汇总日期：{data.generated_on}。")
-    add_heading(doc, "二、意见较多的条款", 1)
+    add_heading(doc, "二、采纳情况", 1)
+    add_body(doc, f"共 {stats.total} 条意见，其中{tally_text(stats.tally)}。")
+    if stats.total:
+        _tally_table(doc, data)
+    add_heading(doc, "三、意见较多的条款", 1)
     if stats.top_articles:
         for label, count in stats.top_articles:
             add_body(doc, f"{label}：{count} 条意见。")
     else:
         add_body(doc, "无。")
+
+
+def meetings_text(stats: SummaryStats) -> str:
+    """The meetings as the front matter says them, never implying attendance that was not recorded."""
+    if not stats.meetings:
+        return "未组织座谈会等活动"
+    text = f"召开座谈会等活动 {stats.meetings} 场"
+    if not stats.meetings_with_attendance:
+        return text + "（均未记录参加人数）"
+    if stats.meetings_with_attendance == stats.meetings:
+        return text + f"，共 {stats.participants} 人次参加"
+    return text + f"，其中 {stats.meetings_with_attendance} 场记录了参加人数，共 {stats.participants} 人次"
+
+
+def _tally_table(doc, data: SummaryData) -> None:
+    """Comments and decisions per article (and per section without an article), then the total."""
+    table = FastTable(doc, TALLY_HEADERS, TALLY_WIDTHS_MM)
+
+    def line(label: str, count: int, tally: dict) -> None:
+        table.append((label, count, *(tally.get(code, 0) for code in TALLY_CODES)))
+
+    for section in (SECTION_GENERAL, SECTION_TITLE):
+        if data.stats.section_counts.get(section, (0, 0))[0]:
+            line(SECTION_TITLES[section], data.stats.section_counts[section][0], data.stats.section_tally[section])
+    for entry in data.outline:
+        if entry.kind == "article" and entry.count:
+            line(entry.heading, entry.count, entry.tally)
+    for section in (SECTION_NEW, SECTION_OTHER):
+        if data.stats.section_counts.get(section, (0, 0))[0]:
+            line(SECTION_TITLES[section], data.stats.section_counts[section][0], data.stats.section_tally[section])
+    line("合计", data.stats.total, data.stats.tally)
 
 
 class _RowWriter:
@@ -145,14 +198,19 @@ class _RowWriter:
         self.doc = doc
         self.number = 0
 
-    def table(self, rows) -> int:
-        """Write the rows as one table (nothing when there are none); return how many were written."""
+    def table(self, rows, place=None) -> int:
+        """Write the rows as one table (nothing when there are none); return how many were written.
+
+        `place(row)` gives the 条款 cell; without it the table has no 条款 column.
+        """
         table = None
         for row in rows:
             if table is None:
-                table = FastTable(self.doc, SUMMARY_HEADERS, SUMMARY_WIDTHS_MM)
+                headers, widths = ((SUMMARY_HEADERS, SUMMARY_WIDTHS_MM) if place
+                                   else (PLAIN_HEADERS, PLAIN_WIDTHS_MM))
+                table = FastTable(self.doc, headers, widths)
             self.number += 1
-            table.append(comment_cells(row, self.number))
+            table.append(comment_cells(row, self.number, place(row) if place else None))
         return table.rows if table is not None else 0
 
 
@@ -164,7 +222,8 @@ def _plain_section(doc, data: SummaryData, section: str, stream: _Stream, writer
     rows = stream.take(rank)
     add_heading(doc, SECTION_TITLES[section], 1)
     add_body(doc, f"共 {duplicate_note(count, identical)}。" if count else "无。")
-    writer.table(rows)
+    # 其他意见 gathers comments on articles of other versions: there the row must name its article.
+    writer.table(rows, (lambda row: row.anchor_label) if section == SECTION_OTHER else None)
 
 
 def _article(doc, data: SummaryData, entry: OutlineEntry, rows, writer: _RowWriter) -> None:
@@ -172,9 +231,13 @@ def _article(doc, data: SummaryData, entry: OutlineEntry, rows, writer: _RowWrit
     if data.with_text:
         for paragraph in entry.paragraphs:
             add_body(doc, paragraph)
-    add_body(doc, f"本条共 {duplicate_note(entry.count, entry.identical)}。" if entry.count else "本条无意见。",
-             indent=False)
-    writer.table(rows)
+    if entry.count:
+        decided = "，".join(f"{DECISION_OR_UNDECIDED.formal(code)} {entry.tally[code]} 条"
+                           for code in TALLY_CODES if entry.tally.get(code))
+        add_body(doc, f"本条共 {duplicate_note(entry.count, entry.identical)}：{decided}。", indent=False)
+    else:
+        add_body(doc, "本条无意见。", indent=False)
+    writer.table(rows, (lambda row: row.part_label or "本条") if entry.has_parts else None)
 
 
 def _divisions_to_show(data: SummaryData) -> set[int]:

@@ -1,27 +1,30 @@
-"""Export pages: choose an export for a draft, follow its background job, download the file."""
+"""Export pages: choose an export for a draft, follow its background job, download the file.
+
+Every export runs as a background job (a CSV too): the POST goes through `consult.actions.perform`, the job
+thread is started once the job row is committed, and no GET writes (a download's access log entry is
+written on its own connection by `services.log_download`).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (
-    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
-    stream_with_context, url_for)
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.http import dump_options_header
 
 from consult.accounts.permissions import can_export, can_export_contacts, can_see_personal_data, is_admin
-from consult.audit.services import record
+from consult.actions import perform
 from consult.drafts.models import Draft
 from consult.drafts.queries import all_drafts
 from consult.exports import jobs
-from consult.exports.filters import ExportError
+from consult.exports.downloads import content_disposition
 from consult.exports.forms import ExportForm
 from consult.exports.models import ExportJob
 from consult.exports.recipients import letter_counts
-from consult.exports.selection import iter_rows, options_for, select_comments
-from consult.exports.services import export_filename, start_export_job
-from consult.exports.sheet import iter_sheet_csv, sheet_columns
+from consult.exports.selection import options_for
+from consult.exports.services import start_export_job
+from consult.exports.storage import log_download, retention_days
 from consult.extensions import db, login_manager
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -56,9 +59,11 @@ def _load_job(job_id: int) -> ExportJob:
             or (params.get("with_names") and not can_see_personal_data(current_user))
             or (params.get("with_contacts") and not can_export_contacts(current_user))):
         abort(403)
-    if jobs.fail_if_abandoned(job):
-        db.session.commit()
     return job
+
+
+def _state(job: ExportJob) -> tuple[str, str]:
+    return jobs.shown_state(job, retention_days(current_app.config))
 
 
 @bp.route("/")
@@ -69,74 +74,70 @@ def index():
     return render_template("exports/index.html", drafts=all_drafts())
 
 
-@bp.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
-def draft(draft_id: int):
-    """Choose an export and its options; a long one runs in the background, a CSV streams at once."""
-    draft = _load_draft(draft_id)
-    form = ExportForm()
-    if form.validate_on_submit():
-        params = form.export_params()
-        try:
-            if form.kind.data == "sheet" and params.get("format") == "csv":
-                return _stream_csv(draft, params)
-            job = start_export_job(draft, form.kind.data, params, actor=current_user)
-        except PermissionError:
-            abort(403)
-        except ExportError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            jobs.launch(current_app._get_current_object(), job.id)
-            return redirect(url_for("exports.job", job_id=job.id))
+def _draft_page(draft: Draft, form: ExportForm):
     recent = db.session.scalars(select(ExportJob).where(
         ExportJob.draft_id == draft.id, ExportJob.created_by_id == current_user.id)
         .order_by(ExportJob.id.desc()).limit(10)).all()
-    return render_template("exports/draft.html", draft=draft, form=form, jobs=recent,
-                           counts=letter_counts(draft))
+    return render_template("exports/draft.html", draft=draft, form=form, jobs=recent, state_of=_state,
+                           counts=letter_counts(draft), retention=retention_days(current_app.config))
 
 
-def _stream_csv(draft: Draft, params: dict) -> Response:
-    """A CSV straight to the browser, row by row (no job, no file)."""
-    options = options_for(current_user, with_names=params["with_names"],
-                          with_contacts=params["with_contacts"])
-    sel = select_comments(draft, params["filters"], params["query"], options)
-    record(current_user, "export.sheet", draft, format="csv", filters=sel.filters, query=sel.query,
-           with_names=options.with_names, with_contacts=options.with_contacts)
-    db.session.commit()
-    columns = sheet_columns(with_contacts=options.with_contacts, with_internal=options.with_internal)
-    response = Response(stream_with_context(iter_sheet_csv(iter_rows(sel, with_tags=True), columns)),
-                        mimetype="text/csv; charset=utf-8")
-    name = export_filename(draft, "sheet", {"format": "csv"})
-    response.headers["Content-Disposition"] = dump_options_header("attachment", {"filename": name})
-    return response
+def _launched(job: ExportJob) -> str:
+    """Start the committed job's thread; the job page to go to."""
+    jobs.launch(current_app._get_current_object(), job.id)
+    return url_for("exports.job", job_id=job.id)
+
+
+@bp.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
+def draft(draft_id: int):
+    """Choose an export and its options; it is built in the background and its page shows the progress."""
+    draft = _load_draft(draft_id)
+    form = ExportForm()
+    if request.method == "GET":
+        form.doc_number.data = current_app.config.get("FEEDBACK_DOC_NUMBER", "")
+        return _draft_page(draft, form)
+    try:
+        options_for(current_user, with_names=form.with_names.data, with_contacts=form.with_contacts.data)
+    except PermissionError:
+        abort(403)
+    return perform(lambda: start_export_job(draft, form.kind.data, form.export_params(), actor=current_user),
+                   form=form, success=None, redirect_to=_launched, rerender=lambda: _draft_page(draft, form))
 
 
 @bp.route("/jobs/<int:job_id>")
 def job(job_id: int):
     """A job's state; the page polls the status endpoint and shows the download link when done."""
     job = _load_job(job_id)
-    return render_template("exports/job.html", job=job, draft=db.session.get(Draft, job.draft_id))
+    status, message = _state(job)
+    return render_template("exports/job.html", job=job, status=status, message=message,
+                           draft=db.session.get(Draft, job.draft_id))
 
 
 @bp.route("/jobs/<int:job_id>/status")
 def status(job_id: int):
     """The job's state as JSON for static/js/exports.js."""
     job = _load_job(job_id)
-    return jsonify(id=job.id, status=job.status, progress=job.progress, total=job.total, error=job.error,
+    status, message = _state(job)
+    return jsonify(id=job.id, status=status, progress=job.progress, total=job.total, error=message,
                    filename=job.filename,
-                   download_url=url_for("exports.download", job_id=job.id) if job.status == "done" else None)
+                   download_url=url_for("exports.download", job_id=job.id) if status == "done" else None)
 
 
 @bp.route("/jobs/<int:job_id>/download")
 def download(job_id: int):
-    """The finished file, after checking the permission again."""
+    """The finished file, after checking the permission again; an expired or purged one says so (410)."""
     job = _load_job(job_id)
+    status, message = _state(job)
+    if status in ("expired", "purged"):
+        return render_template("exports/job.html", job=job, status=status, message=message,
+                               draft=db.session.get(Draft, job.draft_id)), 410
     path = Path(job.file_path) if job.file_path else None
-    if job.status != "done" or path is None or not path.is_file():
+    if status != "done" or path is None or not path.is_file():
         abort(404)
     if path.resolve().parent != Path(current_app.config["EXPORT_DIR"]).resolve():
         abort(404)
-    record(current_user, "export.download", job, filename=job.filename)
-    db.session.commit()
-    return send_file(path, as_attachment=True, download_name=job.filename)
+    log_download(job, current_user)
+    response = send_file(path, as_attachment=True, download_name=job.filename)
+    response.headers["Content-Disposition"] = content_disposition(
+        job.filename, f"export-{job.id}{path.suffix}")
+    return response

@@ -5,19 +5,23 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from consult.comments.privacy import mask_name, scrub_personal_data
-from consult.exports.records import CHANNEL_LABELS, MEETING_KIND_LABELS
+from consult.comments.vocabulary import CHANNEL
+from consult.contact_points.models import MEETING_KIND
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def source_text(channel: str, point_name: str | None, held_on: date | None, meeting_kind: str | None) -> str:
-    """来源 as a summary prints it: the contact point and its meeting, or the channel."""
-    channel_label = CHANNEL_LABELS.get(channel, channel or "")
+    """来源 as a summary prints it: the contact point, then its meeting and date on a line of their own.
+
+    The date gets its own line so that a narrow column wraps the point's name, never the date.
+    """
+    channel_label = CHANNEL.formal(channel) if channel else ""
     if not point_name:
         return channel_label
     if held_on is not None:
-        return f"{point_name}（{MEETING_KIND_LABELS.get(meeting_kind, channel_label)} {held_on.isoformat()}）"
-    return f"{point_name}（{channel_label}）"
+        return f"{point_name}\n{MEETING_KIND.formal(meeting_kind) if meeting_kind else channel_label} {held_on.isoformat()}"
+    return f"{point_name}\n{channel_label}"
 
 
 def commenter_text(name: str, is_organisation: bool, is_minor: bool, with_names: bool) -> str:
@@ -27,6 +31,15 @@ def commenter_text(name: str, is_organisation: bool, is_minor: bool, with_names:
     if with_names:
         return (name or "").strip() or "匿名"
     return mask_name(name, True if is_organisation else None)
+
+
+def addressee_text(name: str, is_minor: bool) -> str:
+    """Whom a commenter's own letter addresses: the name they gave, unmasked (a child's stays masked)."""
+    name = (name or "").strip()
+    if not name:
+        return "尊敬的意见建议提出人"
+    # A phone or ID number typed into the name field is still masked: the letter may be forwarded.
+    return mask_name(name, False) if is_minor else scrub_personal_data(name)
 
 
 def scrub_contacts(text: str) -> str:

@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
 from consult.exports.records import Fonts
@@ -160,6 +160,24 @@ def start_landscape_section(doc):
 def add_title(doc, text: str):
     """The document title in the Title style (小标宋 22 pt, centred)."""
     return doc.add_paragraph(xml_text(text), style="Title")
+
+
+def add_letterhead(doc, issuing_body: str, doc_number: str = ""):
+    """发文机关标志 (the issuing body, red, centred, over a red rule) and the 文号 at the right below it."""
+    head = doc.add_paragraph(style="Title")
+    run = head.add_run(xml_text(issuing_body))
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    p_pr = head._p.get_or_add_pPr()  # w:pBdr goes before w:spacing in pPr: add it first
+    borders = etree.SubElement(p_pr, qn("w:pBdr"))
+    bottom = etree.SubElement(borders, qn("w:bottom"))
+    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
+        bottom.set(qn(key), value)
+    head.paragraph_format.space_after = Pt(4)
+    if doc_number:
+        number = add_body(doc, doc_number, indent=False)
+        number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        number.paragraph_format.space_after = Pt(12)
+    return head
 
 
 def add_heading(doc, text: str, level: int):

@@ -23,7 +23,7 @@
       var link = download.querySelector("a");
       if (link && job.download_url) { link.href = job.download_url; link.focus(); }
     }
-    if (job.status === "failed" && error) {
+    if ((job.status === "failed" || job.status === "expired" || job.status === "purged") && error) {
       error.textContent = job.error || "";
       error.classList.remove("is-hidden");
     }

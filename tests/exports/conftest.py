@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from consult.comments.services import enter_comment, submit_online_comment
-from consult.intake.services import create_meeting, local_today
+from consult.contact_points.services import create_meeting, local_today
 from consult.review.services import confirm_group, decide_comment, find_duplicate_groups, publish_comment
 
 PHONE = "13912345678"
@@ -51,7 +51,7 @@ def scenario(db, make_draft, make_user, make_contact_point) -> Scenario:
         return s.comments[name]
 
     enter("general", "总体意见", "条例整体结构清晰，建议加快出台。", commenter_name="王小明", commenter_category="居民")
-    enter("title", "名称", "建议名称改为文明旅游条例。", commenter_name="清江市旅游协会")
+    enter("title", "名称", "建议名称改为文明旅游条例。", commenter_name="清江市旅游协会", commenter_category="社会组织")
     enter("a3_item2", "第三条第一款第（二）项", "景区秩序的含义不清楚。", reason="执法难以把握。",
           proposed_text="遵守景区游览秩序", commenter_name="张三", contact=PHONE, wants_feedback=True)
     enter("a3", "第三条", "建议增加文明旅游宣传的规定。", commenter_name="李四")
@@ -144,3 +144,49 @@ def xlsx_rows(source) -> list[tuple]:
 def today() -> date:
     """Local today, as the services see it."""
     return local_today()
+
+
+def comment_tables(data: bytes | str) -> list[tuple[str, dict[str, str]]]:
+    """(heading above the table, {column header: cell text}) for every row of every comment table
+    (tables whose first header is 序号: the summary's and the letters'; not the front matter's tally)."""
+    doc = Document(io.BytesIO(data) if isinstance(data, bytes) else data)
+    rows = []
+    heading = ""
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            style = child.find("{*}pPr/{*}pStyle")
+            if style is not None and style.get(f"{W}val", "").startswith("Heading"):
+                heading = "".join(t.text or "" for t in child.iter("{*}t"))
+        elif tag == "tbl":
+            trs = list(child.iter("{*}tr"))
+            headers = [_cell_text(tc) for tc in trs[0].iter("{*}tc")]
+            if headers[0] != "序号":
+                continue
+            for tr in trs[1:]:
+                rows.append((heading, dict(zip(headers, (_cell_text(tc) for tc in tr.iter("{*}tc"))))))
+    return rows
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _cell_text(tc) -> str:
+    lines = []
+    for p in tc.iter("{*}p"):
+        text = ""
+        for node in p.iter("{*}t", "{*}br"):
+            text += "\n" if node.tag.endswith("}br") else (node.text or "")
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def decide_all(scenario, db, decision="under_study", reason="正在研究。") -> None:
+    """Give every undecided received comment of the scenario a decision (letters are then fit to send)."""
+    from consult.comments.models import Comment
+
+    for comment in db.session.query(Comment).filter(Comment.draft_id == scenario.draft.id,
+                                                    Comment.decision.is_(None)):
+        if comment.moderation_state in ("published", "internal"):
+            decide_comment(comment, decision, reason, actor=scenario.staff)
+    db.session.commit()

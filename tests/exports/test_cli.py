@@ -7,7 +7,7 @@ import pytest
 
 from consult.audit.models import AuditEvent
 
-from .conftest import PHONE, docx_text, table_rows, xlsx_rows
+from .conftest import PHONE, comment_tables, decide_all, docx_text, xlsx_rows
 
 
 def test_summary_command(runner, scenario, tmp_path, db):
@@ -27,8 +27,8 @@ def test_summary_command_with_filters_and_names(runner, scenario, tmp_path):
     result = runner.invoke(args=["export", "summary", str(scenario.draft.id), "--out", str(out),
                                  "--contact-point", "QJ-A-01", "--decision", "adopted", "--with-names"])
     assert result.exit_code == 0, result.output
-    rows = table_rows(str(out))
-    assert len(rows) == 1 and rows[0][1][4] == "张三"
+    rows = comment_tables(str(out))
+    assert len(rows) == 1 and rows[0][1]["提出人/单位"] == "张三"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -40,14 +40,22 @@ def test_summary_command_with_filters_and_names(runner, scenario, tmp_path):
     (["feedback", "{draft}", "--out", "{out}", "--commenter-receipt", "NOPE"], "没有回执编号为 NOPE 的意见"),
     (["feedback", "{draft}", "--out", "{out}"], "choose one of"),
     (["feedback", "999", "--out", "{out}", "--contact-point", "QJ-A-01"], "no draft with id 999"),
-    (["sheet", "{draft}", "--out", "{out}.ods"], "must end in .xlsx or .csv"),
+    (["sheet", "{draft}", "--out", "{out}.ods"], "--out must end in .xlsx or .csv"),
     (["sheet", "999", "--out", "{out}.xlsx"], "no draft with id 999"),
+    (["summary", "{draft}", "--out", "{dir}/summary.pdf"], "--out must end in .docx (got summary.pdf)"),
+    (["summary", "{draft}", "--out", "{dir}/summary.xlsx"], "--out must end in .docx"),
+    (["feedback", "{draft}", "--out", "{dir}/letter.zip", "--contact-point", "QJ-B-02"], "--out must end in .docx"),
+    (["feedback", "{draft}", "--out", "{dir}/letters.docx", "--all-contact-points"], "must be a folder or end in .zip"),
+    (["feedback", "{draft}", "--out", "{out}", "--contact-point", "QJ-B-02"], "尚未作出采纳决定"),
+    (["feedback", "{draft}", "--out", "{dir}/all.zip", "--all-contact-points"], "还有 9 条意见尚未作出采纳决定"),
+    (["sheet", "{draft}", "--out", "{dir}/comments.docx"], "--out must end in .xlsx or .csv"),
+    (["summary", "{draft}", "--out", "{out}", "--channel", "pigeon"], "未知的渠道"),
 ])
 def test_bad_input_exits_non_zero_with_one_line_and_no_file(runner, scenario, tmp_path, args, message):
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "out.docx"
-    args = [a.format(out=out, draft=scenario.draft.id) for a in args]
+    args = [a.format(out=out, draft=scenario.draft.id, dir=folder) for a in args]
     result = runner.invoke(args=["export", *args])
     assert result.exit_code != 0
     assert message in result.output
@@ -55,12 +63,24 @@ def test_bad_input_exits_non_zero_with_one_line_and_no_file(runner, scenario, tm
     assert list(folder.iterdir()) == []
 
 
-def test_feedback_command_for_a_contact_point(runner, scenario, tmp_path):
+def test_feedback_command_for_a_contact_point(runner, scenario, tmp_path, db, app):
+    app.config["ISSUING_BODY"] = "清江市人大常委会法制工作委员会"
+    decide_all(scenario, db)
     out = tmp_path / "letter.docx"
     result = runner.invoke(args=["export", "feedback", str(scenario.draft.id), "--contact-point", "QJ-B-02",
-                                 "--out", str(out)])
+                                 "--doc-number", "清法工函〔2027〕3号", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "西山镇基层立法联系点：" in docx_text(str(out))
+    text = docx_text(str(out))
+    assert text[:4] == ["清江市人大常委会法制工作委员会", "清法工函〔2027〕3号", "意见反馈函", "西山镇基层立法联系点："]
+
+
+def test_feedback_command_draft_letter_while_undecided(runner, scenario, tmp_path):
+    out = tmp_path / "letter.docx"
+    result = runner.invoke(args=["export", "feedback", str(scenario.draft.id), "--contact-point", "QJ-B-02",
+                                 "--draft-letter", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(docx_text(str(out)))
+    assert "意见反馈函（征求意见稿）" in text and "尚未答复" in text and "未处理" not in text
 
 
 def test_feedback_command_for_a_commenter(runner, scenario, tmp_path):
@@ -70,10 +90,15 @@ def test_feedback_command_for_a_commenter(runner, scenario, tmp_path):
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = "\n".join(docx_text(str(out)))
-    assert "张*：" in text and code in text and PHONE not in text
+    assert "张三：" in text and code in text and PHONE not in text
 
 
-def test_feedback_command_for_all_contact_points(runner, scenario, tmp_path):
+def test_feedback_command_for_all_contact_points(runner, scenario, tmp_path, db):
+    decide_all(scenario, db)
+    archive = tmp_path / "letters.zip"
+    result = runner.invoke(args=["export", "feedback", str(scenario.draft.id), "--all-contact-points",
+                                 "--out", str(archive)])
+    assert result.exit_code == 0 and "(2 letters)" in result.output, result.output
     folder = tmp_path / "letters"
     result = runner.invoke(args=["export", "feedback", str(scenario.draft.id), "--all-contact-points",
                                  "--out", str(folder)])

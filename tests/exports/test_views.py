@@ -12,7 +12,7 @@ from consult.audit.models import AuditEvent
 from consult.exports import jobs
 from consult.exports.models import ExportJob
 
-from .conftest import PHONE, docx_text, table_rows, xlsx_rows
+from .conftest import PHONE, comment_tables, decide_all, docx_text, xlsx_rows
 
 ROLES = ("anonymous", "citizen", "facilitator", "staff", "admin")
 
@@ -150,7 +150,7 @@ def test_filtered_summary_job(client, db, scenario, login_as):
     login_as("staff")
     job = run_job(client, db, scenario.draft.id, kind="summary", contact_point="QJ-B-02")
     data = download(client, f"/exports/jobs/{job.id}/download")
-    bodies = {cells[2].split("\n")[0] for _h, cells in table_rows(data)}
+    bodies = {row["修改意见或建议"].split("\n")[0] for _h, row in comment_tables(data)}
     assert bodies == {scenario.comments["a1"].body, scenario.comments["dup2"].body}
 
 
@@ -165,6 +165,7 @@ def test_names_and_contacts_when_asked_by_staff(client, db, scenario, login_as):
 
 def test_feedback_jobs(client, db, scenario, login_as):
     login_as("staff")
+    decide_all(scenario, db)
     job = run_job(client, db, scenario.draft.id, kind="feedback", feedback_target="contact_point",
                   contact_point="QJ-B-02")
     assert job.status == "done" and job.filename.endswith(".docx")
@@ -179,12 +180,13 @@ def test_bad_input_shows_a_message_and_creates_no_job(client, db, scenario, logi
     for data, message in (({"kind": "summary", "contact_point": "NOPE"}, "没有编码为 NOPE 的联系点"),
                           ({"kind": "feedback", "feedback_target": "receipt_code", "receipt_code": "ZZZ"},
                            "没有回执编号为 ZZZ 的意见"),
-                          ({"kind": "feedback", "feedback_target": "contact_point"}, "请选择一个反馈对象")):
+                          ({"kind": "feedback", "feedback_target": "contact_point"}, "请选择一个反馈对象"),
+                          ({"kind": "summary", "channel": "pigeon"}, 'aria-describedby="channel-error"')):
         response = client.post(f"/exports/drafts/{scenario.draft.id}", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert message in response.get_data(as_text=True)
     response = client.post(f"/exports/drafts/{scenario.draft.id}", data={"kind": "summary", "date_from": "nope"})
-    assert response.status_code == 200 and "field-error" in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'aria-invalid="true"' in response.get_data(as_text=True)
     assert db.session.scalar(select(ExportJob.id)) is None
 
 
@@ -206,22 +208,61 @@ def test_download_is_checked_again_when_rights_change(client, db, scenario, logi
     assert client.get(f"/exports/jobs/{job.id}/download").status_code == 403
 
 
-def test_csv_streams_directly(client, db, scenario, login_as):
+def test_csv_is_a_job_too(client, db, scenario, login_as):
     login_as("staff")
-    response = client.post(f"/exports/drafts/{scenario.draft.id}",
-                           data={"kind": "sheet", "sheet_format": "csv", "channel": "letter"})
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.is_streamed
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
-    assert len(rows) == 3 and "张三" not in response.get_data(as_text=True)
+    job = run_job(client, db, scenario.draft.id, kind="sheet", sheet_format="csv", channel="letter")
+    assert job.status == "done" and job.filename.endswith(".csv")
+    data = download(client, f"/exports/jobs/{job.id}/download")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 3 and "张三" not in data.decode("utf-8-sig")
+
+
+def test_undecided_feedback_letter_is_refused_beside_the_checkbox(client, db, scenario, login_as):
+    login_as("staff")
+    response = client.post(f"/exports/drafts/{scenario.draft.id}", data={
+        "kind": "feedback", "feedback_target": "contact_point", "contact_point": "QJ-B-02"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "西山镇基层立法联系点还有 1 条意见尚未作出采纳决定" in page
+    assert 'aria-describedby="as_draft-error"' in page and "autofocus" in page
     assert db.session.scalar(select(ExportJob.id)) is None
+    job = run_job(client, db, scenario.draft.id, kind="feedback", feedback_target="contact_point",
+                  contact_point="QJ-B-02", as_draft="y", doc_number="清法工函〔2027〕5号")
+    assert job.status == "done" and "征求意见稿" in job.filename
+    text = "\n".join(docx_text(download(client, f"/exports/jobs/{job.id}/download")))
+    assert "意见反馈函（征求意见稿）" in text and "清法工函〔2027〕5号" in text and "未处理" not in text
+
+
+def test_download_names_are_rfc5987(client, db, scenario, login_as):
+    login_as("staff")
+    job = run_job(client, db, scenario.draft.id, kind="summary")
+    response = client.get(f"/exports/jobs/{job.id}/download")
+    header = response.headers["Content-Disposition"]
+    response.close()
+    header.encode("latin-1")  # what a real server must be able to send
+    assert header.startswith(f'attachment; filename="export-{job.id}.docx"; filename*=UTF-8\'\'')
+    from urllib.parse import unquote
+
+    assert unquote(header.split("UTF-8''", 1)[1]) == job.filename
+
+
+def test_status_and_download_write_nothing_but_the_access_log(client, db, scenario, login_as):
+    login_as("staff")
+    job = run_job(client, db, scenario.draft.id, kind="summary")
+    before = db.session.scalar(select(ExportJob.status).where(ExportJob.id == job.id))
+    client.get(f"/exports/jobs/{job.id}/status")
+    download(client, f"/exports/jobs/{job.id}/download")
+    db.session.rollback()
+    assert db.session.scalar(select(ExportJob.status).where(ExportJob.id == job.id)) == before
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "export.download")) is not None
 
 
 def test_failed_job_shows_its_reason(client, db, scenario, login_as):
     from consult.exports.services import start_export_job
 
     login_as("staff")
-    job = start_export_job(scenario.draft, "feedback", {"contact_point": "QJ-A-01"}, actor=scenario.staff)
+    job = start_export_job(scenario.draft, "feedback", {"contact_point": "QJ-A-01", "as_draft": True},
+                           actor=scenario.staff)
     job.params = {**job.params, "contact_point": "GONE"}
     db.session.commit()
     jobs.run_job(job.id)
