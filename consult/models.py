@@ -2,7 +2,7 @@
 from consult.accounts.models import ROLES, User, user_contact_points  # noqa: F401
 from consult.audit.models import AuditEvent  # noqa: F401
 from consult.comments.models import (  # noqa: F401
-    Comment, CommentImport, DuplicateGroup, Tag, comment_tags)
+    Comment, CommentImport, DuplicateDetection, DuplicateGroup, Tag, comment_tags)
 from consult.contact_points.models import ContactPoint, Meeting  # noqa: F401
 from consult.drafts.models import Article, Division, Draft, DraftVersion  # noqa: F401
 from consult.exports.models import ExportJob  # noqa: F401

@@ -44,9 +44,25 @@ class DuplicateGroup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     confirmed: Mapped[bool] = mapped_column(default=False)
+    # The comment the others are compared with and whose later decisions they take (None: the first one).
+    representative_id: Mapped[int | None] = mapped_column(db.ForeignKey(
+        "comments.id", ondelete="SET NULL", use_alter=True, name="fk_duplicate_groups_representative_id_comments"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
 
-    comments = relationship("Comment", back_populates="duplicate_group", order_by="Comment.id")
+    comments = relationship("Comment", back_populates="duplicate_group", order_by="Comment.id",
+                            foreign_keys="Comment.duplicate_group_id")
+    representative = relationship("Comment", foreign_keys=[representative_id], post_update=True)
+
+
+class DuplicateDetection(db.Model):
+    """When near-duplicate detection last ran over a draft's comments, and what it found."""
+
+    __tablename__ = "duplicate_detections"
+
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+    groups: Mapped[int] = mapped_column(default=0)
+    comments: Mapped[int] = mapped_column(default=0)
 
 
 class CommentImport(db.Model):
@@ -106,6 +122,7 @@ class Comment(db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     duplicate_group_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("duplicate_groups.id", ondelete="SET NULL"), index=True)
+    duplicate_excluded: Mapped[bool] = mapped_column(default=False)  # split out by staff: never regrouped
     internal_notes: Mapped[str] = mapped_column(db.Text, default="")
 
     receipt_code: Mapped[str] = mapped_column(db.String(20), unique=True)
@@ -118,7 +135,7 @@ class Comment(db.Model):
     article = relationship("Article")
     contact_point = relationship("ContactPoint")
     meeting = relationship("Meeting", back_populates="comments")
-    duplicate_group = relationship("DuplicateGroup", back_populates="comments")
+    duplicate_group = relationship("DuplicateGroup", back_populates="comments", foreign_keys=[duplicate_group_id])
     tags = relationship("Tag", secondary=comment_tags, order_by="Tag.name")
     created_by = relationship("User", foreign_keys=[created_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])

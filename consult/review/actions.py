@@ -1,54 +1,46 @@
-"""Workbench actions (POST): each loads, checks permission, validates shape, calls one service, redirects."""
+"""Workbench actions (POST): each loads, checks permission, then hands the form and one service call to
+`consult.actions.perform` (validate → service → commit → flash → redirect; a refusal rolls back and shows
+the message beside its field). Destructive steps (split a comment out of a group) have a confirm page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.accounts.access import require
 from consult.accounts.models import User
 from consult.accounts.permissions import can_decide, can_moderate
 from consult.accounts.views import is_safe_next
+from consult.actions import perform
 from consult.comments.models import DuplicateGroup
 from consult.extensions import db
-from consult.review import duplicates as dup
 from consult.review import queries, services
+from consult.review.errors import ReviewError
 from consult.review.forms import (
-    AssignForm, BulkForm, DecisionForm, NoteForm, RejectForm, TagsForm, first_error)
-from consult.review.services import ReviewError
-from consult.review.views import bp, comment_or_404, load_draft, require
+    AssignForm, BulkForm, DecisionForm, DuplicateOfForm, NoteForm, RejectForm, TagsForm)
+from consult.review.pages import bp, comment_or_404, load_draft, render_article_for, render_duplicates
 
 
-def _back(comment=None, default=None):
+def _back(comment=None, default=None) -> str:
+    """Where the staff member came from (a safe `next`), else the comment on its article page."""
     target = request.form.get("next")
     if is_safe_next(target):
-        return redirect(target)
+        return target
     if default:
-        return redirect(default)
+        return default
     if comment is not None:
         key = comment.article.key if comment.article is not None else comment.anchor_kind
-        return redirect(url_for("review.article", draft_id=comment.draft_id, key=key) + f"#c-{comment.id}")
-    return redirect(url_for("review.index"))
+        return url_for("review.article", draft_id=comment.draft_id, key=key) + f"#c-{comment.id}"
+    return url_for("review.index")
 
 
-def _run(form, call, success: str, comment=None, default=None):
-    """Validate the form's shape, call the service, commit and flash; roll back on a refusal."""
-    if form is not None and not form.validate():
-        flash(first_error(form), "error")
-        return _back(comment, default)
-    try:
-        result = call()
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(comment, default)
-    db.session.commit()
-    flash(success.format(n=result) if isinstance(result, int) else success, "success")
-    return _back(comment, default)
+def _counted(message: str):
+    return lambda n: message.format(n=n)
 
 
 def _comment_for(predicate, comment_id: int):
     comment = comment_or_404(comment_id)
-    if not predicate(current_user, comment) if predicate is can_decide else not predicate(current_user):
+    if not (predicate(current_user, comment) if predicate is can_decide else predicate(current_user)):
         abort(403)
     return comment
 
@@ -68,27 +60,42 @@ def _assignee(value: str | None):
 def publish(comment_id: int):
     """Publish a pending online comment."""
     comment = _comment_for(can_moderate, comment_id)
-    return _run(None, lambda: services.publish_comment(comment, actor=current_user), _("意见已发布。"), comment)
+    return perform(lambda: services.publish_comment(comment, actor=current_user), success=_("意见已公开。"),
+                   redirect_to=_back(comment))
 
 
 @bp.route("/comments/<int:comment_id>/reject", methods=["POST"])
 @require(can_moderate)
 def reject(comment_id: int):
-    """Reject an online comment with a reason."""
+    """Refuse to publish an online comment, with a reason."""
     comment = _comment_for(can_moderate, comment_id)
     form = RejectForm()
-    return _run(form, lambda: services.reject_comment(comment, form.reason.data, actor=current_user),
-                _("意见已驳回。"), comment)
+    return perform(lambda: services.reject_comment(comment, form.reason.data, actor=current_user), form=form,
+                   success=_("意见不予公开。"), redirect_to=_back(comment))
 
 
 @bp.route("/comments/<int:comment_id>/decision", methods=["POST"])
 @require(can_decide)
 def decide(comment_id: int):
-    """Set or clear the adoption decision with its reason."""
+    """Set or clear the adoption decision with its reason; a refusal shows again beside the reason."""
     comment = _comment_for(can_decide, comment_id)
-    form = DecisionForm()
-    return _run(form, lambda: services.decide_comment(comment, form.decision.data, form.reason.data,
-                                                      actor=current_user), _("采纳情况已保存。"), comment)
+    form = DecisionForm().for_target(str(comment.id))
+    return perform(lambda: services.decide_comment(comment, form.decision.data, form.reason.data,
+                                                   actor=current_user),
+                   form=form, success=_("采纳情况已保存。"), redirect_to=_back(comment),
+                   rerender=lambda: render_article_for(comment, form, "decision"))
+
+
+@bp.route("/comments/<int:comment_id>/duplicate-of", methods=["POST"])
+@require(can_decide)
+def duplicate_of(comment_id: int):
+    """Mark by hand that this comment repeats another (given by its receipt code)."""
+    comment = _comment_for(can_decide, comment_id)
+    form = DuplicateOfForm().for_target(str(comment.id))
+    return perform(lambda: services.mark_duplicate(
+        comment, queries.comment_by_receipt(comment.draft, form.other.data), actor=current_user),
+        form=form, success=_("已标为重复意见，并确认该重复组。"), redirect_to=_back(comment),
+        rerender=lambda: render_article_for(comment, form, "duplicate"))
 
 
 @bp.route("/comments/<int:comment_id>/tags", methods=["POST"])
@@ -97,8 +104,8 @@ def tags(comment_id: int):
     """Replace the comment's tags."""
     comment = _comment_for(can_decide, comment_id)
     form = TagsForm()
-    return _run(form, lambda: services.set_tags(comment, form.tags.data or "", actor=current_user),
-                _("标签已保存。"), comment)
+    return perform(lambda: services.set_tags(comment, form.tags.data or "", actor=current_user), form=form,
+                   success=_("标签已保存。"), redirect_to=_back(comment))
 
 
 @bp.route("/comments/<int:comment_id>/note", methods=["POST"])
@@ -107,8 +114,8 @@ def note(comment_id: int):
     """Append an internal note."""
     comment = _comment_for(can_decide, comment_id)
     form = NoteForm()
-    return _run(form, lambda: services.add_note(comment, form.note.data, actor=current_user),
-                _("备注已添加。"), comment)
+    return perform(lambda: services.add_note(comment, form.note.data, actor=current_user), form=form,
+                   success=_("备注已添加。"), redirect_to=_back(comment))
 
 
 @bp.route("/comments/<int:comment_id>/assign", methods=["POST"])
@@ -117,9 +124,8 @@ def assign(comment_id: int):
     """Assign the comment to a staff member, or to nobody."""
     comment = _comment_for(can_decide, comment_id)
     form = AssignForm()
-    return _run(form, lambda: services.assign_comment(comment, _assignee(form.assignee.data),
-                                                      actor=current_user),
-                _("分配已保存。"), comment)
+    return perform(lambda: services.assign_comment(comment, _assignee(form.assignee.data), actor=current_user),
+                   form=form, success=_("分配已保存。"), redirect_to=_back(comment))
 
 
 @bp.route("/comments/<int:comment_id>/lock", methods=["POST"])
@@ -128,17 +134,30 @@ def lock(comment_id: int):
     """Lock the comment against facilitators' corrections, or unlock it."""
     comment = _comment_for(can_decide, comment_id)
     locked = request.form.get("locked") == "1"
-    return _run(None, lambda: services.set_locked(comment, locked, actor=current_user),
-                _("已锁定。") if locked else _("已解锁。"), comment)
+    return perform(lambda: services.set_locked(comment, locked, actor=current_user),
+                   success=_("已锁定。") if locked else _("已解锁。"), redirect_to=_back(comment))
+
+
+@bp.route("/comments/<int:comment_id>/split", methods=["GET"])
+@require(can_decide)
+def split_confirm(comment_id: int):
+    """Ask before taking a comment out of its duplicate group (it then stays out of automatic grouping)."""
+    comment = _comment_for(can_decide, comment_id)
+    if comment.duplicate_group is None:
+        abort(404)
+    back = request.args.get("next")
+    if not is_safe_next(back):
+        back = url_for("review.duplicates", draft_id=comment.draft_id) + f"#g-{comment.duplicate_group_id}"
+    return render_template("review/split_confirm.html", comment=comment, group=comment.duplicate_group, back=back)
 
 
 @bp.route("/comments/<int:comment_id>/split", methods=["POST"])
 @require(can_decide)
 def split(comment_id: int):
-    """Take the comment out of its near-duplicate group."""
+    """Take the comment out of its near-duplicate group (confirmed on the page before)."""
     comment = _comment_for(can_decide, comment_id)
-    return _run(None, lambda: dup.split_from_group(comment, actor=current_user) and None,
-                _("已移出重复组。"), comment, url_for("review.duplicates", draft_id=comment.draft_id))
+    return perform(lambda: services.split_from_group(comment, actor=current_user), success=_("已移出重复组。"),
+                   redirect_to=_back(comment, url_for("review.duplicates", draft_id=comment.draft_id)))
 
 
 @bp.route("/drafts/<int:draft_id>/bulk", methods=["POST"])
@@ -159,13 +178,14 @@ def bulk(draft_id: int):
             raise ReviewError(_("未知的批量操作：%(a)s。", a=action or ""), "action")
         return services.bulk_apply(comments, action, actor=current_user, **params())
 
-    return _run(form, call, _("已处理 {n} 条意见。"), default=url_for("review.draft", draft_id=draft.id))
+    return perform(call, form=form, success=_counted(_("已处理 {n} 条意见。")),
+                   redirect_to=_back(default=url_for("review.draft", draft_id=draft.id)))
 
 
 @bp.route("/moderation/bulk", methods=["POST"])
 @require(can_moderate)
 def moderation_bulk():
-    """Publish or reject (with one reason) every selected pending comment, all or none."""
+    """Publish or refuse (with one reason) every selected pending comment, all or none."""
     comments = queries.pending_comments(request.form.getlist("comment_ids"))
     action = request.form.get("action")
     form = RejectForm() if action == "reject" else None
@@ -176,16 +196,18 @@ def moderation_bulk():
         reason = form.reason.data if form is not None else None
         return services.bulk_apply(comments, action, actor=current_user, reason=reason)
 
-    return _run(form, call, _("已处理 {n} 条意见。"), default=url_for("review.moderation"))
+    return perform(call, form=form, success=_counted(_("已处理 {n} 条意见。")),
+                   redirect_to=_back(default=url_for("review.moderation")))
 
 
 @bp.route("/drafts/<int:draft_id>/duplicates/refresh", methods=["POST"])
 @require(can_decide)
 def duplicates_refresh(draft_id: int):
-    """Recompute the candidate near-duplicate groups of a draft (confirmed groups are kept)."""
+    """Run near-duplicate detection over a draft now (confirmed groups are kept)."""
     draft = load_draft(draft_id)
-    return _run(None, lambda: len(dup.find_duplicate_groups(draft, actor=current_user)),
-                _("检测完成：共 {n} 组。"), default=url_for("review.duplicates", draft_id=draft.id))
+    return perform(lambda: services.refresh_duplicates(draft, actor=current_user).groups,
+                   success=_counted(_("检测完成：共 {n} 组。")),
+                   redirect_to=url_for("review.duplicates", draft_id=draft.id))
 
 
 def _group_or_404(group_id: int) -> DuplicateGroup:
@@ -200,17 +222,20 @@ def _group_or_404(group_id: int) -> DuplicateGroup:
 def group_confirm(group_id: int):
     """Confirm a near-duplicate group."""
     group = _group_or_404(group_id)
-    return _run(None, lambda: dup.confirm_group(group, actor=current_user) and None, _("已确认该组为重复意见。"),
-                default=url_for("review.duplicates", draft_id=group.draft_id) + f"#g-{group.id}")
+    back = _back(default=url_for("review.duplicates", draft_id=group.draft_id) + f"#g-{group.id}")
+    return perform(lambda: services.confirm_group(group, actor=current_user), success=_("已确认该组为重复意见。"),
+                   redirect_to=back)
 
 
 @bp.route("/groups/<int:group_id>/decision", methods=["POST"])
 @require(can_decide)
 def group_decide(group_id: int):
-    """Decide once for every comment of a confirmed group."""
+    """Decide once for every comment of a confirmed group; a refusal shows again beside the group's reason."""
     group = _group_or_404(group_id)
-    form = DecisionForm()
-    return _run(form, lambda: dup.decide_group(group, form.decision.data, form.reason.data,
-                                               actor=current_user),
-                _("已对 {n} 条意见统一作出处理。"),
-                default=url_for("review.duplicates", draft_id=group.draft_id) + f"#g-{group.id}")
+    draft = load_draft(group.draft_id)
+    form = DecisionForm().for_target(f"g{group.id}")
+    back = _back(default=url_for("review.duplicates", draft_id=group.draft_id) + f"#g-{group.id}")
+    return perform(lambda: services.decide_group(group, form.decision.data, form.reason.data, actor=current_user),
+                   form=form, success=_counted(_("已对 {n} 条意见统一作出处理。")), redirect_to=back,
+                   rerender=lambda: render_duplicates(draft, request.form.get("page", 1, type=int),
+                                                      {"group": group.id, "form": form}))

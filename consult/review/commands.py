@@ -6,7 +6,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from consult.cli import fail
+from consult.cli import DRAFT_ID, fail
 from consult.drafts.models import Draft
 from consult.extensions import db
 from consult.review.services import find_duplicate_groups
@@ -15,7 +15,7 @@ review_cli = AppGroup("review", help="Staff workbench: near-duplicate detection.
 
 
 @review_cli.command("duplicates")
-@click.argument("draft_id", type=int)
+@click.argument("draft_id", type=DRAFT_ID)
 @click.option("--json", "as_json", is_flag=True)
 def duplicates_command(draft_id: int, as_json: bool):
     """Recompute the unconfirmed near-duplicate groups of a draft (confirmed groups are kept)."""

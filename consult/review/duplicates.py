@@ -5,6 +5,11 @@ cut into character 3-shingles, index MinHash signatures in an LSH table (dataske
 pairs cheaply, then keep only pairs whose exact Jaccard similarity reaches the threshold; groups are the
 connected components. Comments only group with comments on the same article (or the same kind of
 non-article anchor), since "删除本条" under two different articles are two different opinions.
+
+Detection runs after every comment import and on demand; each run is stamped (DuplicateDetection) so the
+page can say when it last ran. Confirmed groups are never regrouped, and a comment staff split out
+(`Comment.duplicate_excluded`) stays out of automatic grouping until staff put it in a group by hand.
+Group decisions (decide once, the representative's decisions propagate) live in consult.review.services.
 """
 from __future__ import annotations
 
@@ -14,17 +19,15 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from functools import lru_cache
 
-from datasketch import MinHash, MinHashLSH
-from consult.review.labels import tr as _
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.accounts.permissions import can_decide
-from consult.audit.models import AuditEvent
 from consult.audit.services import record
-from consult.comments.models import Comment, DuplicateGroup
+from consult.comments.models import Comment, DuplicateDetection, DuplicateGroup
+from consult.database import utcnow
 from consult.extensions import db
-from consult.review import services
-from consult.review.services import ReviewError
+from consult.review.errors import ReviewError
 from consult.search.outbox import enqueue, enqueue_many
 
 THRESHOLD = 0.75  # ~2 changed characters in a 40-character comment still group; unrelated texts stay < 0.4
@@ -98,6 +101,8 @@ def detect_groups(items: Iterable[tuple[int, Hashable, str]],
     union = _UnionFind()
     for index in range(len(uniques)):
         union.find(index)
+    from datasketch import MinHash, MinHashLSH  # numpy underneath: loaded when detection runs, not at start-up
+
     # LSH with a lower band threshold finds nearly every pair above `threshold`; exact Jaccard decides.
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.15), num_perm=NUM_PERM)
     signatures = MinHash.bulk([[s.encode("utf-8") for s in shingle_set] for shingle_set in sets],
@@ -120,15 +125,6 @@ def _partition(article_id: int | None, anchor_kind: str) -> Hashable:
     return ("article", article_id) if article_id is not None else ("anchor", anchor_kind)
 
 
-def _split_out_ids(comment_ids: set[int]) -> set[int]:
-    """Comments staff took out of a group: automatic grouping leaves them alone."""
-    if not comment_ids:
-        return set()
-    rows = db.session.scalars(select(AuditEvent.target_id).where(
-        AuditEvent.action == SPLIT_ACTION, AuditEvent.target_type == "Comment"))
-    return {row for row in rows if row in comment_ids}
-
-
 def _set_group(ids: list[int], group_id: int | None) -> None:
     for start in range(0, len(ids), 500):
         db.session.execute(update(Comment).where(Comment.id.in_(ids[start:start + 500]))
@@ -140,13 +136,13 @@ def find_duplicate_groups(draft, *, actor=None, threshold: float = THRESHOLD) ->
     """Recompute a draft's unconfirmed groups (confirmed ones stay); returns every group, largest first."""
     rows = db.session.execute(select(
         Comment.id, Comment.article_id, Comment.anchor_kind, Comment.body, Comment.duplicate_group_id,
-        DuplicateGroup.confirmed).outerjoin(DuplicateGroup, Comment.duplicate_group_id == DuplicateGroup.id)
+        Comment.duplicate_excluded, DuplicateGroup.confirmed)
+        .outerjoin(DuplicateGroup, Comment.duplicate_group_id == DuplicateGroup.id)
         .where(Comment.draft_id == draft.id, Comment.moderation_state != "rejected")).all()
     current = {row.id: row.duplicate_group_id for row in rows}
     loose = {row.id for row in rows if not row.confirmed}
-    excluded = _split_out_ids(loose)
     found = detect_groups(((r.id, _partition(r.article_id, r.anchor_kind), r.body) for r in rows
-                           if r.id in loose and r.id not in excluded), threshold)
+                           if r.id in loose and not r.duplicate_excluded), threshold)
     old_groups = {g.id: g for g in db.session.scalars(select(DuplicateGroup).where(
         DuplicateGroup.draft_id == draft.id, DuplicateGroup.confirmed.is_(False)))}
     old_members: dict[int, set[int]] = defaultdict(set)
@@ -159,7 +155,7 @@ def find_duplicate_groups(draft, *, actor=None, threshold: float = THRESHOLD) ->
     for ids in found:
         group_id = by_members.get(frozenset(ids))
         if group_id is None:
-            group = DuplicateGroup(draft_id=draft.id, confirmed=False)
+            group = DuplicateGroup(draft_id=draft.id, confirmed=False, representative_id=ids[0])
             db.session.add(group)
             db.session.flush()
             group_id = group.id
@@ -180,7 +176,32 @@ def find_duplicate_groups(draft, *, actor=None, threshold: float = THRESHOLD) ->
     record(actor, "duplicates.recompute", draft, groups=len(found), comments_moved=len(moved))
     db.session.flush()
     db.session.expire_all()
-    return draft_groups(draft)
+    groups = draft_groups(draft)
+    _stamp(draft, groups)
+    return groups
+
+
+def _stamp(draft, groups: list[DuplicateGroup]) -> DuplicateDetection:
+    run = db.session.get(DuplicateDetection, draft.id)
+    if run is None:
+        run = DuplicateDetection(draft_id=draft.id)
+        db.session.add(run)
+    run.ran_at = utcnow()
+    run.groups = len(groups)
+    run.comments = sum(len(g.comments) for g in groups)
+    db.session.flush()
+    return run
+
+
+def refresh_duplicates(draft, *, actor=None) -> DuplicateDetection:
+    """Run detection over a draft's comments now (after an import, or on demand); returns the run's stamp."""
+    find_duplicate_groups(draft, actor=actor)
+    return db.session.get(DuplicateDetection, draft.id)
+
+
+def last_detection(draft) -> DuplicateDetection | None:
+    """When detection last ran over this draft and what it found (None: it never ran)."""
+    return db.session.get(DuplicateDetection, draft.id)
 
 
 def draft_groups(draft) -> list[DuplicateGroup]:
@@ -190,13 +211,19 @@ def draft_groups(draft) -> list[DuplicateGroup]:
     return sorted(groups, key=lambda g: (not g.confirmed, -len(g.comments), g.id))
 
 
-def confirm_group(group: DuplicateGroup, *, actor) -> DuplicateGroup:
-    """Confirm that the group's comments say the same thing (recomputation never breaks it again)."""
+def _check_actor(actor) -> None:
     if actor is not None and not can_decide(actor):
         raise ReviewError(_("您没有权限执行此操作。"))
+
+
+def confirm_group(group: DuplicateGroup, *, actor) -> DuplicateGroup:
+    """Confirm that the group's comments say the same thing (recomputation never breaks it again)."""
+    _check_actor(actor)
     if len(group.comments) < 2:
         raise ReviewError(_("一个组至少需要两条意见。"))
     group.confirmed = True
+    if group.representative_id is None:
+        group.representative_id = group.comments[0].id
     record(actor, "duplicates.confirm", group, comments=[c.id for c in group.comments])
     for comment in group.comments:
         enqueue("comment", comment.id)
@@ -204,25 +231,50 @@ def confirm_group(group: DuplicateGroup, *, actor) -> DuplicateGroup:
     return group
 
 
-def decide_group(group: DuplicateGroup, decision: str | None, reason: str, *, actor) -> int:
-    """Decide once for every comment of a confirmed group (all or none); returns how many were decided."""
-    if not group.confirmed:
-        raise ReviewError(_("请先确认该组意见确属重复，再统一处理。"))
-    count = services.bulk_apply(group.comments, "decide", actor=actor, decision=decision, reason=reason)
-    record(actor, "duplicates.decide", group, decision=decision, reason=(reason or "").strip(),
-           comments=[c.id for c in group.comments])
+def join_group(comment: Comment, other: Comment, *, actor) -> DuplicateGroup:
+    """Put `comment` by hand into the group of `other` (a new confirmed group when `other` has none).
+
+    Staff judged the texts the same, so the group is confirmed; the split-out flag is cleared."""
+    _check_actor(actor)
+    if other.id == comment.id:
+        raise ReviewError(_("不能把意见标为与自身重复。"), "other")
+    if other.draft_id != comment.draft_id:
+        raise ReviewError(_("只能与同一草案的意见合并。"), "other")
+    if "rejected" in (comment.moderation_state, other.moderation_state):
+        raise ReviewError(_("不予公开的意见不参与重复意见合并。"), "other")
+    if comment.duplicate_group_id is not None and comment.duplicate_group_id == other.duplicate_group_id:
+        raise ReviewError(_("两条意见已在同一重复组中。"), "other")
+    if comment.duplicate_group is not None:
+        split_from_group(comment, actor=actor, keep_out=False)
+    group = other.duplicate_group
+    if group is None:
+        group = DuplicateGroup(draft_id=other.draft_id, confirmed=True, representative_id=other.id)
+        db.session.add(group)
+        other.duplicate_group = group
+        other.duplicate_excluded = False
+    comment.duplicate_group = group
+    comment.duplicate_excluded = False
+    group.confirmed = True
     db.session.flush()
-    return count
+    if group.representative_id is None:
+        group.representative_id = group.comments[0].id
+    record(actor, "comment.duplicate_mark", comment, group=group.id, of=other.id)
+    enqueue_many("comment", [comment.id, other.id])
+    db.session.flush()
+    return group
 
 
-def split_from_group(comment: Comment, *, actor) -> DuplicateGroup | None:
-    """Take a comment out of its group; a group left with one comment is dissolved. Returns the old group."""
-    if actor is not None and not can_decide(actor):
-        raise ReviewError(_("您没有权限执行此操作。"))
+def split_from_group(comment: Comment, *, actor, keep_out: bool = True) -> DuplicateGroup | None:
+    """Take a comment out of its group and, by default, out of later automatic grouping.
+
+    A group left with one comment is dissolved; a group losing its representative gets its first
+    remaining comment as representative. Returns the old group."""
+    _check_actor(actor)
     group = comment.duplicate_group
     if group is None:
         raise ReviewError(_("该意见不在任何重复组中。"))
     comment.duplicate_group = None
+    comment.duplicate_excluded = keep_out
     record(actor, SPLIT_ACTION, comment, group=group.id)
     enqueue("comment", comment.id)
     db.session.flush()
@@ -231,7 +283,12 @@ def split_from_group(comment: Comment, *, actor) -> DuplicateGroup | None:
         for other in remaining:
             other.duplicate_group = None
             enqueue("comment", other.id)
+        group.representative_id = None
+        db.session.flush()
         record(actor, "duplicates.dissolve", group)
         db.session.delete(group)
+        db.session.flush()
+    elif group.representative_id == comment.id:
+        group.representative_id = remaining[0].id
         db.session.flush()
     return group

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from consult.comments.vocabulary import DECISION
 from consult.review.services import MAX_MODERATION_REASON_LENGTH, MAX_NOTE_LENGTH, MAX_REASON_LENGTH
 
 
@@ -13,11 +14,44 @@ class DecisionForm(FlaskForm):
     decision = SelectField(_l("采纳情况"), validate_choice=False)
     reason = TextAreaField(_l("说明"), validators=[Optional(), Length(max=MAX_REASON_LENGTH)])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = DECISION.choices(with_empty=_l("（未处理）"))
+
+    def for_target(self, key: str) -> "DecisionForm":
+        """Give the fields ids unique on a page listing many comments or groups (d-12 / r-12)."""
+        for field, prefix in ((self.decision, "d"), (self.reason, "r")):
+            field.id = field.label.field_id = f"{prefix}-{key}"
+        return self
+
+
+def decision_form(key: str, comment=None) -> DecisionForm:
+    """An unbound decision form for one comment (its current decision) or one group, ids made unique."""
+    data = {"decision": comment.decision or "", "reason": comment.decision_reason} if comment else {}
+    return DecisionForm(formdata=None, data=data, meta={"csrf": False}).for_target(key)
+
+
+class DuplicateOfForm(FlaskForm):
+    """The receipt code of the comment this one repeats (marked by hand)."""
+
+    other = StringField(_l("与哪条意见重复（回执编号）"),
+                        validators=[DataRequired(_l("请填写另一条意见的回执编号。")), Length(max=20)])
+
+    def for_target(self, key: str) -> "DuplicateOfForm":
+        """A field id unique on the page (dup-12)."""
+        self.other.id = self.other.label.field_id = f"dup-{key}"
+        return self
+
+
+def duplicate_of_form(key: str) -> DuplicateOfForm:
+    """An empty mark-as-duplicate form for one comment."""
+    return DuplicateOfForm(formdata=None, meta={"csrf": False}).for_target(key)
+
 
 class RejectForm(FlaskForm):
-    """The reason an online comment is not published."""
+    """The reason an online comment is not published (不予公开)."""
 
-    reason = TextAreaField(_l("驳回理由"), validators=[DataRequired(_l("驳回意见必须填写理由。")),
+    reason = TextAreaField(_l("不予公开的理由"), validators=[DataRequired(_l("不予公开时必须填写理由。")),
                                                     Length(max=MAX_MODERATION_REASON_LENGTH)])
 
 
@@ -48,11 +82,3 @@ class BulkForm(FlaskForm):
     reason = TextAreaField(_l("说明或理由"), validators=[Optional(), Length(max=MAX_REASON_LENGTH)])
     assignee = StringField(_l("分配给"), validators=[Optional(), Length(max=20)])
     locked = StringField(_l("锁定"), validators=[Optional(), Length(max=5)])
-
-
-def first_error(form) -> str:
-    """The first validation message of a form, for a flash."""
-    for messages in form.errors.values():
-        if messages:
-            return str(messages[0])
-    return str(_l("请求无效。"))

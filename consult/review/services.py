@@ -8,31 +8,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from consult.review.labels import tr as _
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.permissions import can_decide, can_moderate, is_staff
 from consult.audit.services import record
-from consult.comments.models import DECISIONS, Comment, Tag
+from consult.comments.models import Comment, Tag
+from consult.comments.vocabulary import DECISION, DECISIONS_NEEDING_REASON
 from consult.database import utcnow
 from consult.extensions import db
+from consult.review.duplicates import (  # noqa: F401  (group verbs, part of this module's contract)
+    confirm_group, find_duplicate_groups, join_group, refresh_duplicates, split_from_group)
+from consult.review.errors import ReviewError  # noqa: F401  (raised by every verb here)
 from consult.search.outbox import enqueue
 
-REASON_REQUIRED = ("not_adopted", "partly_adopted")
 MAX_TAG_LENGTH = 50
+MODERATABLE = ("pending", "published")  # online comments a moderator may still publish or reject
 MAX_REASON_LENGTH = 2000
 MAX_MODERATION_REASON_LENGTH = 500
 MAX_NOTE_LENGTH = 2000
 BULK_ACTIONS = ("tag", "decide", "assign", "lock", "publish", "reject")
-
-
-class ReviewError(ValueError):
-    """A user-facing reason why a review action was refused; nothing was changed."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- checks (no side effects) -------------------------------------------------------------------
@@ -49,20 +44,20 @@ def _require(predicate, actor, comment=None) -> None:
 
 def _check_moderatable(comment: Comment, actor) -> None:
     _require(can_moderate, actor)
-    if comment.channel != "online" or comment.moderation_state not in ("pending", "published"):
-        raise ReviewError(_("只有待审核或已发布的网上意见可以审核（意见 %(code)s）。", code=comment.receipt_code))
+    if comment.channel != "online" or comment.moderation_state not in MODERATABLE:
+        raise ReviewError(_("只有待审核或已公开的网上意见可以审核（意见 %(code)s）。", code=comment.receipt_code))
 
 
 def _check_publish(comment: Comment, actor) -> None:
     _check_moderatable(comment, actor)
     if comment.moderation_state == "published":
-        raise ReviewError(_("意见 %(code)s 已经发布。", code=comment.receipt_code))
+        raise ReviewError(_("意见 %(code)s 已经公开。", code=comment.receipt_code))
 
 
 def _clean_moderation_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewError(_("驳回意见必须填写理由。"), "reason")
+        raise ReviewError(_("不予公开时必须填写理由。"), "reason")
     if len(reason) > MAX_MODERATION_REASON_LENGTH:
         raise ReviewError(_("理由不能超过 %(n)s 个字。", n=MAX_MODERATION_REASON_LENGTH), "reason")
     return reason
@@ -73,14 +68,14 @@ def _clean_decision(comment: Comment, decision: str | None, reason: str | None,
     _require(can_decide, actor, comment)
     decision = (decision or "").strip() or None
     reason = (reason or "").strip()
-    if decision is not None and decision not in DECISIONS:
+    if decision is not None and decision not in DECISION:
         raise ReviewError(_("未知的采纳情况：%(d)s。", d=decision), "decision")
-    if decision in REASON_REQUIRED and not reason:
-        raise ReviewError(_("“未采纳”和“部分采纳”必须说明理由。"), "reason")
+    if decision in DECISIONS_NEEDING_REASON and not reason:
+        raise ReviewError(_("选择“%(d)s”时必须说明理由。", d=DECISION.label(decision)), "reason")
     if len(reason) > MAX_REASON_LENGTH:
         raise ReviewError(_("说明不能超过 %(n)s 个字。", n=MAX_REASON_LENGTH), "reason")
     if comment.moderation_state == "rejected":
-        raise ReviewError(_("已驳回的意见 %(code)s 不作采纳处理。", code=comment.receipt_code))
+        raise ReviewError(_("不予公开的意见 %(code)s 不作采纳处理。", code=comment.receipt_code))
     return decision, reason
 
 
@@ -199,11 +194,34 @@ def reject_comment(comment: Comment, reason: str, *, actor) -> Comment:
 
 
 def decide_comment(comment: Comment, decision: str | None, reason: str, *, actor) -> Comment:
-    """Set the adoption decision (采纳情况) with its reason; None clears it."""
-    decision, reason = _clean_decision(comment, decision, reason, actor)
-    _apply_decision(comment, decision, reason, actor)
+    """Set the adoption decision (采纳情况) with its reason; None clears it.
+
+    The representative of a confirmed duplicate group decides for the whole group: every member takes
+    the same decision and reason (all or none).
+    """
+    targets = decision_followers(comment)
+    cleaned = [_clean_decision(c, decision, reason, actor) for c in targets]
+    for target, (clean_decision, clean_reason) in zip(targets, cleaned):
+        _apply_decision(target, clean_decision, clean_reason, actor)
     db.session.flush()
     return comment
+
+
+def group_representative(group) -> Comment | None:
+    """The comment a duplicate group is compared with and decided through (its first one by default)."""
+    members = list(group.comments)
+    chosen = next((c for c in members if c.id == group.representative_id), None)
+    return chosen or (members[0] if members else None)
+
+
+def decision_followers(comment: Comment) -> list[Comment]:
+    """Comments a decision on `comment` applies to: itself, plus its confirmed group when it represents it.
+
+    Comments not published (不予公开) never take a group's decision."""
+    group = comment.duplicate_group
+    if group is None or not group.confirmed or group_representative(group) is not comment:
+        return [comment]
+    return [comment] + [c for c in group.comments if c is not comment and c.moderation_state != "rejected"]
 
 
 def set_tags(comment: Comment, names, *, actor) -> Comment:
@@ -291,32 +309,32 @@ def bulk_apply(comments: Iterable[Comment], action: str, *, actor, **params) -> 
     return len(comments)
 
 
-# --- near-duplicate groups (implemented in consult.review.duplicates) ----------------------------
+# --- decisions over near-duplicate groups (membership lives in consult.review.duplicates) -----------
 
 
-def find_duplicate_groups(draft, **options):
-    """Recompute the unconfirmed near-duplicate groups of a draft; confirmed groups stay as they are."""
-    from consult.review import duplicates
-
-    return duplicates.find_duplicate_groups(draft, **options)
-
-
-def confirm_group(group, *, actor):
-    """Confirm a near-duplicate group: staff agree its comments say the same thing."""
-    from consult.review import duplicates
-
-    return duplicates.confirm_group(group, actor=actor)
+def decide_group(group, decision: str | None, reason: str, *, actor) -> int:
+    """Decide once for every comment of a confirmed group (all or none); returns how many were decided."""
+    if not group.confirmed:
+        raise ReviewError(_("请先确认该组意见确属重复，再统一处理。"))
+    members = [c for c in group.comments if c.moderation_state != "rejected"]
+    count = bulk_apply(members, "decide", actor=actor, decision=decision, reason=reason)
+    record(actor, "duplicates.decide", group, decision=decision, reason=(reason or "").strip(),
+           comments=[c.id for c in members])
+    db.session.flush()
+    return count
 
 
-def decide_group(group, decision, reason, *, actor):
-    """Decide once for every comment of a confirmed group."""
-    from consult.review import duplicates
-
-    return duplicates.decide_group(group, decision, reason, actor=actor)
-
-
-def split_from_group(comment, *, actor):
-    """Take one comment out of its near-duplicate group (and keep it out of automatic grouping)."""
-    from consult.review import duplicates
-
-    return duplicates.split_from_group(comment, actor=actor)
+def mark_duplicate(comment: Comment, other: Comment | None, *, actor) -> Comment:
+    """Mark by hand that `comment` says the same as `other`: it joins other's group (confirmed) and takes
+    the decision of the group's representative, if it has one."""
+    _require(can_decide, actor, comment)
+    if other is None:
+        raise ReviewError(_("找不到这个回执编号的意见。"), "other")
+    group = join_group(comment, other, actor=actor)
+    representative = group_representative(group)
+    if representative is not None and representative is not comment and representative.decision:
+        decision, reason = _clean_decision(comment, representative.decision, representative.decision_reason,
+                                           actor)
+        _apply_decision(comment, decision, reason, actor)
+    db.session.flush()
+    return comment

@@ -5,16 +5,16 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-import pygal
-from consult.review.labels import tr as _
-from pygal.style import Style
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.comments.models import Comment, ContactPoint
+from consult.comments.models import Comment
+from consult.comments.selection import Selection
+from consult.comments.vocabulary import ANCHOR, CHANNEL, DECISION_OR_UNDECIDED, UNDECIDED
+from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Draft
 from consult.extensions import db
-from consult.review.labels import ANCHOR_LABELS, CHANNEL_LABELS, DECISION_LABELS
-from consult.review.queries import anchor_counts, chapter_of, filter_conditions
+from consult.review.queries import WORKBENCH_STATES, anchor_counts, chapter_of
 
 CHARTS = ("time", "chapter", "article", "contact_point", "district", "channel", "decision")
 TOP_ARTICLES = 25
@@ -27,32 +27,39 @@ def chart_titles() -> dict[str, str]:
             "decision": _("采纳情况")}
 
 
-def series(draft: Draft, name: str, filters: dict | None = None) -> list[tuple[str, int]]:
-    """One statistic as (label, count) rows; unknown names raise KeyError."""
+def series(draft: Draft, name: str, selection: Selection | None = None) -> list[tuple[str, int]]:
+    """One statistic as (label, count) rows over the selected comments; unknown names raise KeyError."""
     return {"time": _over_time, "chapter": _by_chapter, "article": _by_article,
             "contact_point": _by_contact_point, "district": _by_district, "channel": _by_channel,
-            "decision": _by_decision}[name](draft, filters)
+            "decision": _by_decision}[name](draft, selection or Selection(draft_id=draft.id))
 
 
-def _over_time(draft, filters):
-    rows = db.session.execute(select(Comment.submitted_on, Comment.created_at)
-                              .where(*filter_conditions(draft.id, filters)))
-    days = Counter((submitted or created.date()).isoformat() for submitted, created in rows)
+def _where(draft, selection):
+    return [Comment.draft_id == draft.id, *selection.conditions(default_states=WORKBENCH_STATES)]
+
+
+def _over_time(draft, selection):
+    # Counted in SQL: the day it was said, else the day it was recorded.
+    day = func.coalesce(Comment.submitted_on, func.date(Comment.created_at))
+    rows = db.session.execute(select(day, func.count(Comment.id)).where(*_where(draft, selection)).group_by(day))
+    days: Counter = Counter()
+    for value, count in rows:
+        days[value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]] += count
     return sorted(days.items())
 
 
-def _by_article(draft, filters):
-    counts = anchor_counts(draft, filters)
+def _by_article(draft, selection):
+    counts = anchor_counts(draft, selection)
     version = draft.current_version
-    rows = [(str(ANCHOR_LABELS[k]), counts[k]) for k in ("general", "title") if counts.get(k)]
+    rows = [(ANCHOR.label(k), counts[k]) for k in ("general", "title") if counts.get(k)]
     rows += [(a.label, counts[a.id]) for a in version.articles if counts.get(a.id)]
     if counts.get("new_article"):
-        rows.append((str(ANCHOR_LABELS["new_article"]), counts["new_article"]))
+        rows.append((ANCHOR.label("new_article"), counts["new_article"]))
     return rows
 
 
-def _by_chapter(draft, filters):
-    counts = anchor_counts(draft, filters)
+def _by_chapter(draft, selection):
+    counts = anchor_counts(draft, selection)
     version = draft.current_version
     divisions = {d.id: d for d in version.divisions}
     totals: Counter = Counter()
@@ -63,52 +70,58 @@ def _by_chapter(draft, filters):
         if label not in order:
             order.append(label)
         totals[label] += counts.get(article.id, 0)
-    rows = [(str(ANCHOR_LABELS[k]), counts[k]) for k in ("general", "title", "new_article") if counts.get(k)]
+    rows = [(ANCHOR.label(k), counts[k]) for k in ("general", "title", "new_article") if counts.get(k)]
     return rows + [(label, totals[label]) for label in order]
 
 
-def _grouped(draft, filters, column):
+def _grouped(draft, selection, column):
     rows = db.session.execute(select(column, func.count(Comment.id))
                               .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
-                              .where(*filter_conditions(draft.id, filters)).group_by(column))
+                              .where(*_where(draft, selection)).group_by(column))
     return sorted(((label or _("（无联系点）"), count) for label, count in rows), key=lambda r: (-r[1], r[0]))
 
 
-def _by_contact_point(draft, filters):
-    return _grouped(draft, filters, ContactPoint.name)
+def _by_contact_point(draft, selection):
+    return _grouped(draft, selection, ContactPoint.name)
 
 
-def _by_district(draft, filters):
-    return _grouped(draft, filters, ContactPoint.district)
+def _by_district(draft, selection):
+    return _grouped(draft, selection, ContactPoint.district)
 
 
-def _by_channel(draft, filters):
+def _by_channel(draft, selection):
     rows = db.session.execute(select(Comment.channel, func.count(Comment.id))
-                              .where(*filter_conditions(draft.id, filters)).group_by(Comment.channel))
+                              .where(*_where(draft, selection)).group_by(Comment.channel))
     counts = dict(rows.all())
-    return [(str(label), counts[code]) for code, label in CHANNEL_LABELS.items() if counts.get(code)]
+    return [(str(term.label), counts[term.code]) for term in CHANNEL if counts.get(term.code)]
 
 
-def _by_decision(draft, filters):
+def _by_decision(draft, selection):
     rows = db.session.execute(select(Comment.decision, func.count(Comment.id))
-                              .where(*filter_conditions(draft.id, filters)).group_by(Comment.decision))
+                              .where(*_where(draft, selection)).group_by(Comment.decision))
     counts = dict(rows.all())
-    result = [(str(label), counts.get(code, 0)) for code, label in DECISION_LABELS.items()]
-    return result + [(_("未处理"), counts.get(None, 0))]
+    return [(str(term.label), counts.get(None if term.code == UNDECIDED else term.code, 0))
+            for term in DECISION_OR_UNDECIDED]
 
 
-_STYLE = Style(background="#ffffff", plot_background="#ffffff", foreground="#1f2328",
-               foreground_strong="#1f2328", foreground_subtle="#57606a",
-               colors=("#a4161a", "#0b5cad", "#1a7f37", "#9a6700", "#57606a"),
-               font_family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
-               label_font_size=14, major_label_font_size=14, title_font_size=18, value_font_size=14)
+def _style():
+    """The chart colours and CJK fonts (pygal is imported by the chart code only, not by `consult --help`)."""
+    from pygal.style import Style
+
+    return Style(background="#ffffff", plot_background="#ffffff", foreground="#1f2328",
+                 foreground_strong="#1f2328", foreground_subtle="#57606a",
+                 colors=("#a4161a", "#0b5cad", "#1a7f37", "#9a6700", "#57606a"),
+                 font_family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
+                 label_font_size=14, major_label_font_size=14, title_font_size=18, value_font_size=14)
 
 
-def render_chart(draft: Draft, name: str, filters: dict | None = None) -> bytes:
+def render_chart(draft: Draft, name: str, selection: Selection | None = None) -> bytes:
     """The chart `name` as a standalone SVG document: no script, no external URL, scales to the screen."""
-    rows = series(draft, name, filters)
+    import pygal
+
+    rows = series(draft, name, selection)
     title = chart_titles()[name]
-    config = pygal.Config(js=[], disable_xml_declaration=True, style=_STYLE, show_legend=False,
+    config = pygal.Config(js=[], disable_xml_declaration=True, style=_style(), show_legend=False,
                           print_values=True, width=720, height=max(320, 28 * min(len(rows), 40) + 120),
                           truncate_label=40, no_data_text=_("暂无数据"), title=title)
     if name == "time":

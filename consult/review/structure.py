@@ -3,25 +3,21 @@ from __future__ import annotations
 
 from collections import Counter
 
+from consult.comments.vocabulary import ANCHOR
 from consult.lawtext import int_to_cn, split_items
-from consult.review.labels import ANCHOR_LABELS
 
 
-def article_structure(article, comments) -> list[dict]:
-    """Paragraphs in order, each {no, label, lead, count, items: [{no, text, count}]}."""
-    per_paragraph: Counter = Counter()
-    per_item: Counter = Counter()
-    for comment in comments:
-        if comment.paragraph_no and comment.item_no:
-            per_item[(comment.paragraph_no, comment.item_no)] += 1
-        elif comment.paragraph_no:
-            per_paragraph[comment.paragraph_no] += 1
+def article_structure(article, counts: Counter) -> list[dict]:
+    """Paragraphs in order, each {no, label, lead, count, items: [{no, text, count}]}.
+
+    `counts` maps (paragraph, item) to a number of comments, item 0 meaning the paragraph itself
+    (consult.review.queries.paragraph_counts)."""
     layout = []
     for p_no, paragraph in enumerate(article.paragraphs or [], start=1):
         lead, items = split_items(paragraph)
         layout.append({"no": p_no, "label": f"第{int_to_cn(p_no)}款", "lead": lead,
-                       "count": per_paragraph[p_no],
-                       "items": [{"no": i_no, "text": text, "count": per_item[(p_no, i_no)]}
+                       "count": counts.get((p_no, 0), 0),
+                       "items": [{"no": i_no, "text": text, "count": counts.get((p_no, i_no), 0)}
                                  for i_no, text in enumerate(items, start=1)]})
     return layout
 
@@ -29,7 +25,7 @@ def article_structure(article, comments) -> list[dict]:
 def anchor_label(comment) -> str:
     """Which part of the text a comment addresses: 第三条第一款第（二）项, 第三条, 总体意见 …"""
     if comment.article is None:
-        return str(ANCHOR_LABELS.get(comment.anchor_kind, comment.anchor_kind))
+        return ANCHOR.label(comment.anchor_kind)
     label = comment.article.label
     if comment.paragraph_no:
         label += f"第{int_to_cn(comment.paragraph_no)}款"

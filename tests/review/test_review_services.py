@@ -41,7 +41,7 @@ def test_publish_pending_online_comment(db, online, staff):
 def test_publish_twice_is_refused(db, online, staff):
     comment = online()
     services.publish_comment(comment, actor=staff)
-    with pytest.raises(ReviewError, match="已经发布"):
+    with pytest.raises(ReviewError, match="已经公开"):
         services.publish_comment(comment, actor=staff)
 
 

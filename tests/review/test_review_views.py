@@ -175,7 +175,7 @@ def test_moderation_changes_the_public_article_page(client, db, draft, online, a
     assert queued == {f"c-{shown.id}", f"c-{hidden.id}"}
     assert client.post(f"/review/comments/{shown.id}/publish").status_code == 302
     response = client.post(f"/review/comments/{hidden.id}/reject", data={"reason": ""}, follow_redirects=True)
-    assert "驳回意见必须填写理由" in response.data.decode()
+    assert "不予公开时必须填写理由" in response.data.decode()
     client.post(f"/review/comments/{hidden.id}/reject", data={"reason": "广告"})
     auth.logout()
     public = client.get(f"/drafts/{draft.id}/articles/3").data.decode()
@@ -191,7 +191,7 @@ def test_bulk_moderation_view(client, db, draft, online, signed_in):
     response = client.post("/review/moderation/bulk",
                            data={"action": "reject", "reason": "", "comment_ids": ids},
                            follow_redirects=True)
-    assert "驳回意见必须填写理由" in response.data.decode()
+    assert "不予公开时必须填写理由" in response.data.decode()
     client.post("/review/moderation/bulk", data={"action": "publish", "comment_ids": ids[:2]})
     client.post("/review/moderation/bulk", data={"action": "reject", "reason": "无关", "comment_ids": ids[2:]})
     states = db.session.scalars(select(Comment.moderation_state).order_by(Comment.id)).all()
