@@ -1,8 +1,9 @@
 """Search forms (GET, so the URL is a permalink; shape only: lengths, numbers, dates)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from consult.forms import Form
 from consult.search.syntax import MAX_QUERY_LENGTH
 
 
