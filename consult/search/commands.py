@@ -7,22 +7,39 @@ import time
 import click
 from flask.cli import AppGroup
 
-from consult.search.filters import FILTER_KEYS, FilterError
-from consult.search.syntax import QueryError
+from consult.cli import DRAFT_ID
 
 search_cli = AppGroup("search", help="search commands.")
+# `consult search comments` options: the Selection keys besides the draft and the query text
+FILTER_OPTIONS = ("version_id", "division_id", "article_id", "article_no", "paragraph_no", "contact_point",
+                  "district", "channel", "category", "moderation_state", "decision", "tag", "duplicate_group_id",
+                  "date_from", "date_to")
+UNREADABLE = "search index unreadable ({error}); run `consult search rebuild`"
 
 
 @search_cli.command("sync")
 def sync_command():
     """Index whatever is still queued in the outbox (e.g. after a crash)."""
-    from consult.search.services import pending_count, sync_pending
+    from consult.cli import fail
+    from consult.search.backend import IndexUnavailable
+    from consult.search.services import current_backend, pending_count, sync_pending
 
-    done = sync_pending()
+    try:
+        done = sync_pending()
+    except IndexUnavailable as exc:
+        fail(UNREADABLE.format(error=_short(exc)))
+    state = current_backend().state()
+    if not state.readable:
+        fail(UNREADABLE.format(error=state.error.splitlines()[0][:200]))
     left = pending_count()
     click.echo(f"indexed {done} queued change(s); {left} still queued")
     if left:
         raise SystemExit(1)
+
+
+def _short(exc) -> str:
+    """The first line of an error, bounded (never a traceback)."""
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 @search_cli.command("rebuild")
@@ -41,9 +58,14 @@ def rebuild_command():
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 def verify_command(as_json):
     """Compare index and database; exit 1 on any missing, stale or orphaned document."""
+    from consult.cli import fail
+    from consult.search.backend import IndexUnavailable
     from consult.search.services import verify
 
-    report = verify()
+    try:
+        report = verify()
+    except IndexUnavailable as exc:
+        fail(UNREADABLE.format(error=_short(exc)))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
@@ -79,24 +101,34 @@ def worker_command(interval, once):
 
 
 def _filter_options(func):
-    for key in reversed(FILTER_KEYS):
+    for key in reversed(FILTER_OPTIONS):
         func = click.option(f"--{key.replace('_', '-')}", key, default=None, help=f"Filter: {key}.")(func)
     return func
 
 
 @search_cli.command("comments")
 @click.argument("query", required=False, default="")
-@click.option("--draft", "draft_id", type=int, default=None, help="Only comments on this draft.")
+@click.option("--draft", "draft_id", type=DRAFT_ID, default=None, help="Only comments on this draft.")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print {total, groups} as JSON.")
 def comments_command(query, draft_id, as_json, **filters):
     """Search comments like the staff page: groups by article in text order."""
     from consult.cli import fail
+    from consult.comments.selection import Selection
+    from consult.drafts.models import Draft
+    from consult.errors import UserError
+    from consult.extensions import db
     from consult.search.queries import search_comments
 
+    draft = None
+    if draft_id is not None:
+        draft = db.session.get(Draft, draft_id)
+        if draft is None:
+            fail(f"no draft with id {draft_id}")
     try:
-        results = search_comments(query, draft_id=draft_id, filters=filters, per_group=0)
-    except (QueryError, FilterError) as exc:
+        selection = Selection.from_args({**filters, "q": query}, draft=draft, strict=True)
+        results = search_comments(selection, per_group=0)
+    except UserError as exc:
         fail(exc.message)
     if as_json:
         click.echo(json.dumps(results.as_dict(), ensure_ascii=False))

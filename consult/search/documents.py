@@ -1,8 +1,13 @@
-"""What goes into the index: the schema and the documents built from database rows.
+"""What goes into the index: documents built from database rows (backend-neutral dicts).
 
-Three kinds of documents share one index: comments (staff search; citizens see published ones), articles
-and drafts (citizen search). No personal data is indexed. Every document carries a fingerprint of its
-indexed values so that `verify` can tell a stale document from a fresh one.
+Four kinds of documents share one index:
+* `comment` (staff search): the full text — body, the commenter's reason and proposed wording;
+* `public_comment` (citizens' search), only while the comment is published: exactly the text the public
+  article page shows — body and proposed wording with typed phone/ID/e-mail masked, no reason, no name
+  (so a search can never confirm a guess about something the page hides);
+* `article` and `draft` (citizens' search).
+No contact data is indexed. Every document carries a fingerprint of its indexed values so that `verify`
+can tell a stale document from a fresh one.
 """
 from __future__ import annotations
 
@@ -12,50 +17,14 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from whoosh import columns, fields
 
-from consult.search.analysis import BigramAnalyzer, normalize
+from consult.comments.privacy import scrub_personal_data
+from consult.search.analysis import normalize
 
 # Group order inside a version: 总体意见, 名称, articles by position, 新增条款.
 KIND_RANK = {"general": 0, "title": 1, "article": 2, "paragraph": 2, "item": 2, "new_article": 3}
 ORDER_SCALE = 10_000_000
-RANK_SCALE = 1_000_000
-# Bump whenever the schema or the analysis changes: a live index of another version is replaced by an empty
-# one of this version (search finds nothing and `verify` reports everything missing until `rebuild`).
-SCHEMA_VERSION = 2
-
-
-def make_schema() -> fields.Schema:
-    """The index schema (pickled into the index; analyzers live in `consult.search.analysis`).
-
-    `eid`, `order`, `blen` (body length, for ranking) and `ntext` (the normalised body, to confirm that the
-    tokens of a multi-token query are consecutive) are columns only: read as arrays per segment, never
-    searched, so they cost no terms. `body` keeps frequencies but no positions (cheaper to write).
-    """
-    return fields.Schema(
-        key=fields.ID(unique=True, stored=True),
-        kind=fields.ID(),
-        eid=fields.COLUMN(columns.NumericColumn("q")),
-        draft=fields.ID(),
-        version=fields.ID(),
-        article=fields.ID(),
-        artno=fields.ID(),
-        division=fields.KEYWORD(),
-        point=fields.ID(),
-        district=fields.ID(),
-        channel=fields.ID(),
-        category=fields.ID(),
-        state=fields.ID(),
-        decision=fields.ID(),
-        tags=fields.KEYWORD(commas=True),
-        date=fields.NUMERIC(int, bits=32),
-        order=fields.COLUMN(columns.NumericColumn("q")),
-        blen=fields.COLUMN(columns.NumericColumn("i")),
-        public=fields.ID(),
-        fp=fields.STORED(),
-        body=fields.TEXT(analyzer=BigramAnalyzer(), phrase=False),
-        ntext=fields.COLUMN(columns.VarBytesColumn()),
-    )
+RANK_SCALE = 1_000_000  # group sort keys are private to the search package: URLs name version + anchor key
 
 
 @dataclass
@@ -71,6 +40,14 @@ def order_key(version_id: int, kind: str, position: int = 0) -> int:
     """Sort key of a comment group in text order (version, then general/title/articles/new)."""
     rank = KIND_RANK.get(kind, 2)
     return version_id * ORDER_SCALE + rank * RANK_SCALE + (position if rank == 2 else 0)
+
+
+def decode_order(order: int) -> tuple[int, str, int]:
+    """(version id, anchor kind general/title/article/new_article, article position) of a group sort key."""
+    version_id, rest = divmod(order, ORDER_SCALE)
+    rank, position = divmod(rest, RANK_SCALE)
+    kind = {0: "general", 1: "title", 2: "article", 3: "new_article"}.get(rank, "article")
+    return version_id, kind, position
 
 
 def article_infos(session, article_ids) -> dict[int, ArticleInfo]:
@@ -110,8 +87,8 @@ def _finish(doc: dict) -> dict:
     return doc
 
 
-def comment_document(comment, info: ArticleInfo | None) -> dict:
-    """The index document of a comment (no personal data: no name, no contact)."""
+def comment_documents(comment, info: ArticleInfo | None) -> list[dict]:
+    """The index documents of a comment: the staff one, and the citizens' one while it is published."""
     point = comment.contact_point
     return comment_fields(
         comment.id, comment.draft_id, comment.version_id, comment.article_id, comment.anchor_kind, comment.body,
@@ -122,27 +99,45 @@ def comment_document(comment, info: ArticleInfo | None) -> dict:
 
 def comment_fields(comment_id, draft_id, version_id, article_id, anchor_kind, body, reason, proposed_text, channel,
                    category, state, decision, submitted_on, created_at, point_code, district, tag_names,
-                   info: ArticleInfo | None) -> dict:
-    """The index document of a comment from plain values (shared by the ORM and the bulk rebuild path)."""
+                   info: ArticleInfo | None) -> list[dict]:
+    """The index documents of a comment from plain values (shared by the ORM and the bulk rebuild path)."""
     day = submitted_on or (created_at.date() if created_at else None)
     if isinstance(day, str):  # raw SQLite rows in the bulk path
         day = date.fromisoformat(day[:10])
     kind = anchor_kind if anchor_kind in ("general", "title", "new_article") else (
         "article" if info is not None else "general")
-    return _finish({
-        "key": f"comment:{comment_id}", "kind": "comment", "eid": comment_id,
-        "draft": str(draft_id), "version": str(version_id),
-        "article": str(article_id or ""), "artno": info.number_key if info else "",
+    place = {"draft": str(draft_id), "version": str(version_id), "article": str(article_id or ""),
+             "artno": info.number_key if info else "",
+             "order": order_key(version_id, kind, info.position if info else 0)}
+    docs = [_finish({
+        "key": f"comment:{comment_id}", "kind": "comment", "eid": comment_id, **place,
         "division": info.division_ids if info else "",
         "point": point_code or "", "district": district or "",
         "channel": channel or "", "category": category or "",
         "state": state or "", "decision": decision or "none",
         "tags": ",".join(sorted(tag_names)),
         "date": int(day.strftime("%Y%m%d")) if day else 0,
-        "order": order_key(version_id, kind, info.position if info else 0),
-        "public": "1" if state == "published" else "0",
+        "public": "0",
         "body": "\n".join(part for part in (body, reason, proposed_text) if part),
-    })
+    })]
+    if state == "published":
+        docs.append(_finish({
+            "key": f"public_comment:{comment_id}", "kind": "public_comment", "eid": comment_id, **place,
+            "public": "1", "body": public_comment_text(body, proposed_text),
+        }))
+    return docs
+
+
+def public_comment_text(body: str | None, proposed_text: str | None) -> str:
+    """What the public article page shows of a comment's text (templates/comments/_article_comments.html)."""
+    return "\n".join(scrub_personal_data(part) for part in (body, proposed_text) if part)
+
+
+def document_keys(entity: str, entity_id: int) -> list[str]:
+    """Every key an entity's documents may have (what to delete when the entity or its public face goes)."""
+    if entity == "comment":
+        return [f"comment:{entity_id}", f"public_comment:{entity_id}"]
+    return [f"{entity}:{entity_id}"]
 
 
 def article_document(article, draft) -> dict:
@@ -166,33 +161,27 @@ def draft_document(draft) -> dict:
     })
 
 
-def comment_query(session):
-    """Comments with what their documents need, loaded in few queries."""
-    from consult.comments.models import Comment
-
-    return select(Comment).options(selectinload(Comment.tags), selectinload(Comment.contact_point))
-
-
-def load_documents(session, entity: str, ids) -> dict[int, dict]:
-    """Documents of the given entity ids that still exist (missing ids were deleted)."""
+def load_documents(session, entity: str, ids) -> list[dict]:
+    """Documents of the given entity ids that still exist (keys absent from the result are to be deleted)."""
     from consult.comments.models import Comment
     from consult.drafts.models import Article, Draft
 
     ids = sorted(set(ids))
-    out: dict[int, dict] = {}
+    out: list[dict] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         if entity == "comment":
-            comments = list(session.scalars(comment_query(session).where(Comment.id.in_(chunk))))
+            comments = list(session.scalars(select(Comment).where(Comment.id.in_(chunk)).options(
+                selectinload(Comment.tags), selectinload(Comment.contact_point))))
             infos = article_infos(session, [c.article_id for c in comments])
             for c in comments:
-                out[c.id] = comment_document(c, infos.get(c.article_id))
+                out.extend(comment_documents(c, infos.get(c.article_id)))
         elif entity == "article":
             for a in session.scalars(select(Article).where(Article.id.in_(chunk))):
-                out[a.id] = article_document(a, a.version.draft)
+                out.append(article_document(a, a.version.draft))
         elif entity == "draft":
             for d in session.scalars(select(Draft).where(Draft.id.in_(chunk))):
-                out[d.id] = draft_document(d)
+                out.append(draft_document(d))
     return out
 
 
@@ -239,7 +228,8 @@ def iter_comment_documents(session, infos: dict, first: int = 0, last: int | Non
 
 def _bulk_comment_documents(session, infos: dict, batch: int, first: int = 0, last_id: int | None = None):
     """Comment documents straight from SQL rows (no ORM objects): the rebuild's hot path."""
-    from consult.comments.models import Comment, ContactPoint, Tag, comment_tags
+    from consult.comments.models import Comment, Tag, comment_tags
+    from consult.contact_points.models import ContactPoint
 
     columns = (Comment.id, Comment.draft_id, Comment.version_id, Comment.article_id, Comment.anchor_kind,
                Comment.body, Comment.reason, Comment.proposed_text, Comment.channel, Comment.commenter_category,
@@ -260,7 +250,7 @@ def _bulk_comment_documents(session, infos: dict, batch: int, first: int = 0, la
                 .where(comment_tags.c.comment_id.between(rows[0][0], rows[-1][0]))):
             tags.setdefault(comment_id, []).append(name)
         for row in rows:
-            yield comment_fields(*row, tags.get(row[0], []), infos.get(row[3]))
+            yield from comment_fields(*row, tags.get(row[0], []), infos.get(row[3]))
         last = rows[-1][0]
 
 
@@ -271,4 +261,6 @@ def count_all_documents(session) -> int:
     from consult.comments.models import Comment
     from consult.drafts.models import Article, Draft
 
-    return sum(session.scalar(select(func.count()).select_from(model)) or 0 for model in (Draft, Article, Comment))
+    published = select(func.count()).select_from(Comment).where(Comment.moderation_state == "published")
+    return (sum(session.scalar(select(func.count()).select_from(model)) or 0 for model in (Draft, Article, Comment))
+            + (session.scalar(published) or 0))

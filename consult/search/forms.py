@@ -15,10 +15,13 @@ class PublicSearchForm(Form):
 
 
 class CommentSearchForm(Form):
-    """Staff comment search: query and filters (choices are filled by the view from the database)."""
+    """Staff comment search: query and filters (choices are filled by the view from the database).
+
+    The form renders and checks shape; what the values mean is `consult.comments.selection.Selection`.
+    """
 
     q = StringField(_l("检索词"), validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
-    draft = SelectField(_l("草案"), validate_choice=False)
+    draft_id = SelectField(_l("草案"), validate_choice=False)
     version_id = SelectField(_l("版本"), validate_choice=False)
     division_id = SelectField(_l("章节"), validate_choice=False)
     article_id = SelectField(_l("条款"), validate_choice=False)
@@ -36,16 +39,6 @@ class CommentSearchForm(Form):
     FILTER_NAMES = ("version_id", "division_id", "article_id", "contact_point", "district", "channel", "category",
                     "moderation_state", "decision", "tag", "date_from", "date_to")
 
-    def filters(self) -> dict:
-        """The filter values as the shared filter dict (ISO dates, strings)."""
-        out = {}
-        for name in self.FILTER_NAMES:
-            value = getattr(self, name).data
-            if value:
-                out[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        return out
-
-    def draft_id(self) -> int | None:
-        """The selected draft id, if any."""
-        value = (self.draft.data or "").strip()
-        return int(value) if value.isdigit() else None
+    def has_filters(self) -> bool:
+        """True when any filter besides the draft is set (the filter box opens)."""
+        return any(getattr(self, name).data for name in self.FILTER_NAMES)

@@ -1,7 +1,9 @@
 """Search reads: staff comment search grouped by article in text order, and the citizens' search.
 
-Ids come from the index, rows from the database (which also re-checks what citizens may see).
-An empty staff query lists every comment matching the filters straight from the database.
+Which comments is a `consult.comments.selection.Selection` (its `query` is the staff query text; inline
+`field:value` words narrow it further). Ids come from the index, rows from the database (which also
+re-checks what citizens may see). An empty staff query lists every comment of the Selection straight
+from the database, so it works even while the index is being rebuilt.
 """
 from __future__ import annotations
 
@@ -9,24 +11,29 @@ import math
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.comments.models import Comment
-from consult.comments.privacy import scrub_personal_data
+from consult.comments.selection import INDEX_FIELDS, Selection
+from consult.comments.vocabulary import ANCHOR
 from consult.drafts.models import Article, Draft
+from consult.errors import UserError
 from consult.extensions import db
-from consult.search.documents import KIND_RANK, ORDER_SCALE, RANK_SCALE, order_key
-from consult.search.filters import clean_filters, sql_conditions
+from consult.search.backend import IndexUnavailable
+from consult.search.documents import decode_order, order_key, public_comment_text
 from consult.search.highlight import highlight, is_whole_word_hit
-from consult.search.services import current_backend
+from consult.search.services import current_backend, search_health
 from consult.search.syntax import QueryError, parse_query, split_filters
 
 GROUPS_PER_PAGE = 20
 PUBLIC_PER_PAGE = 20
-GROUP_LABELS = {0: _l("总体意见"), 1: _l("名称"), 3: _l("新增条款")}
+NON_ARTICLE_KINDS = ("general", "title", "new_article")
+
+
+class SearchUnavailable(UserError):
+    """The full-text index cannot answer (damaged, empty or behind): say so instead of returning nothing."""
 
 
 @dataclass
@@ -38,12 +45,22 @@ class Hit:
     kind: str = "comment"
     whole_word: bool = False
 
+    @property
+    def anchor_key(self) -> str:
+        """The workbench address of the comment's anchor: an article key, or general/title/new_article."""
+        comment = self.obj
+        if comment.article is not None:
+            return comment.article.key
+        return comment.anchor_kind if comment.anchor_kind in NON_ARTICLE_KINDS else "general"
+
 
 @dataclass
 class Group:
-    """All matching comments about one anchor: 总体意见, 名称, one article, or 新增条款."""
+    """All matching comments about one anchor of one version: 总体意见, 名称, one article, or 新增条款."""
 
-    order: int
+    sort_key: int  # text order; private to the search package (URLs use version_id + key)
+    version_id: int
+    key: str  # article key (12, 12-1) or general / title / new_article
     anchor: str
     article_id: int | None
     kind: str
@@ -62,13 +79,17 @@ class Group:
 class GroupedResults:
     """Staff search results: groups in text order, the current page of groups with their first hits."""
 
-    query: str
+    selection: Selection
     total: int
     groups: list[Group]
     terms: list[str]
     page: int = 1
     pages: int = 1
-    filters: dict = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        """The query text searched for."""
+        return self.selection.query
 
     @property
     def shown(self) -> list[Group]:
@@ -81,24 +102,34 @@ class GroupedResults:
         return {"total": self.total, "groups": [g.as_dict() for g in self.groups]}
 
 
-def _prepare(query: str, draft_id, filters):
-    node, inline = split_filters(parse_query(query))
-    cleaned = clean_filters({**(filters or {}), **inline})
-    if draft_id is not None:
-        cleaned["draft_id"] = str(int(draft_id))
+def as_selection(selection: Selection | str, draft_id=None, filters=None) -> Selection:
+    """A Selection as is, or one built strictly from query text plus filters (CLI-style arguments)."""
+    if isinstance(selection, Selection):
+        return selection
+    return Selection.from_args({**(filters or {}), "q": selection or "", "draft_id": draft_id}, strict=True)
+
+
+def _prepare(selection: Selection):
+    node, inline = split_filters(parse_query(selection.query))
+    if inline:
+        selection = selection.replace(**inline)
     terms = node.positive_terms() if node is not None else []
-    return node, cleaned, terms
+    return node, selection, terms
 
 
-def _sql_grouped(filters: dict) -> tuple[int, list[tuple[int, list[int]]]]:
-    conds = sql_conditions({k: v for k, v in filters.items() if k != "draft_id"}, filters.get("draft_id"))
+def _backend_filters(selection: Selection) -> dict:
+    """{index field: value} plus date_from/date_to, as the backend interface takes them."""
+    return {INDEX_FIELDS.get(key, key): value for key, value in selection.index_filters().items()}
+
+
+def _sql_grouped(selection: Selection) -> tuple[int, list[tuple[int, list[int]]]]:
     rows = db.session.execute(
         select(Comment.id, Comment.version_id, Comment.anchor_kind, Article.id, Article.position)
-        .outerjoin(Article, Article.id == Comment.article_id).where(*conds))
+        .outerjoin(Article, Article.id == Comment.article_id).where(*selection.conditions()))
     groups: dict[int, list[int]] = {}
     total = 0
     for comment_id, version_id, anchor_kind, article_id, position in rows:
-        if anchor_kind in ("general", "title", "new_article"):
+        if anchor_kind in NON_ARTICLE_KINDS:
             kind = anchor_kind
         else:
             kind = "article" if article_id is not None else "general"
@@ -107,42 +138,57 @@ def _sql_grouped(filters: dict) -> tuple[int, list[tuple[int, list[int]]]]:
     return total, [(order, sorted(ids)) for order, ids in sorted(groups.items())]
 
 
+def _index_grouped(node, selection: Selection) -> tuple[int, list[tuple[int, list[int]]]]:
+    try:
+        total, raw = current_backend().grouped(node, _backend_filters(selection))
+    except IndexUnavailable:
+        raise SearchUnavailable(search_health().message or gettext("全文检索暂不可用。"), "q") from None
+    if selection.needs_sql_only():  # paragraph / duplicate group: no index field, checked in the database
+        allowed = set(db.session.scalars(select(Comment.id).where(*selection.conditions())))
+        raw = [(order, [i for i in ids if i in allowed]) for order, ids in raw]
+        raw = [(order, ids) for order, ids in raw if ids]
+        total = sum(len(ids) for _, ids in raw)
+    return total, raw
+
+
 def _label_groups(raw) -> list[Group]:
-    wanted = {}
-    for order, _ in raw:
-        version_id, rest = divmod(order, ORDER_SCALE)
-        rank, position = divmod(rest, RANK_SCALE)
-        if rank == KIND_RANK["article"]:
-            wanted[(version_id, position)] = None
+    decoded = [(order, decode_order(order), ids) for order, ids in raw]
+    wanted = {(version_id, position): None for _, (version_id, kind, position), _ in decoded if kind == "article"}
     if wanted:
         versions = {v for v, _ in wanted}
         for article in db.session.scalars(select(Article).where(Article.version_id.in_(versions))):
             if (article.version_id, article.position) in wanted:
                 wanted[(article.version_id, article.position)] = article
     groups = []
-    for order, ids in raw:
-        version_id, rest = divmod(order, ORDER_SCALE)
-        rank, position = divmod(rest, RANK_SCALE)
-        article = wanted.get((version_id, position)) if rank == 2 else None
-        kind = {0: "general", 1: "title", 2: "article", 3: "new_article"}[rank]
-        label = article.label if article is not None else str(GROUP_LABELS.get(rank, "第？条"))
-        groups.append(Group(order, label, article.id if article else None, kind, len(ids), ids, article))
+    for order, (version_id, kind, position), ids in decoded:
+        article = wanted.get((version_id, position)) if kind == "article" else None
+        if article is not None:
+            key, label = article.key, article.label
+        else:
+            key, label = kind, (ANCHOR.label(kind) if kind != "article" else "第？条")
+        groups.append(Group(order, version_id, key, label, article.id if article else None, kind, len(ids), ids,
+                            article))
     return groups
 
 
 def _load_hits(ids: list[int], terms) -> list[Hit]:
     rows = {c.id: c for c in db.session.scalars(
-        select(Comment).where(Comment.id.in_(ids)).options(selectinload(Comment.contact_point)))}
+        select(Comment).where(Comment.id.in_(ids)).options(selectinload(Comment.contact_point),
+                                                            selectinload(Comment.article)))}
     return [Hit(rows[i], highlight(rows[i].body, terms)) for i in ids if i in rows]
 
 
-def search_comments(query: str, *, draft_id=None, filters=None, page: int = 1, per_group: int = 20) -> GroupedResults:
-    """Staff search: every matching comment grouped by anchor in text order; QueryError/FilterError if malformed."""
-    node, cleaned, terms = _prepare(query, draft_id, filters)
-    total, raw = _sql_grouped(cleaned) if node is None else current_backend().grouped(node, cleaned)
+def search_comments(selection: Selection | str, *, draft_id=None, filters=None, page: int = 1,
+                    per_group: int = 20) -> GroupedResults:
+    """Staff search: every matching comment grouped by anchor in text order.
+
+    Raises QueryError / SelectionError for malformed input, SearchUnavailable when the index cannot answer.
+    """
+    node, selection, terms = _prepare(as_selection(selection, draft_id, filters))
+    total, raw = _sql_grouped(selection) if node is None else _index_grouped(node, selection)
     groups = _label_groups(raw)
     pages = max(1, math.ceil(len(groups) / GROUPS_PER_PAGE))
-    results = GroupedResults(query or "", total, groups, terms, min(max(1, page), pages), pages, cleaned)
+    results = GroupedResults(selection, total, groups, terms, min(max(1, page), pages), pages)
     if per_group:
         shown = results.shown
         hits = {h.obj.id: h for h in _load_hits([i for g in shown for i in g.comment_ids[:per_group]], terms)}
@@ -151,11 +197,11 @@ def search_comments(query: str, *, draft_id=None, filters=None, page: int = 1, p
     return results
 
 
-def group_comments(query: str, order: int, *, draft_id=None, filters=None, page: int = 1,
+def group_comments(selection: Selection, version_id: int, key: str, *, page: int = 1,
                    per_page: int = 50) -> tuple[Group | None, int, int]:
-    """One group of a staff search, paged: (group with this page's hits, page, pages)."""
-    results = search_comments(query, draft_id=draft_id, filters=filters, per_group=0)
-    group = next((g for g in results.groups if g.order == order), None)
+    """One group of a staff search (a version's article or 总体意见 …), paged: (group, page, pages)."""
+    results = search_comments(selection, per_group=0)
+    group = next((g for g in results.groups if g.version_id == version_id and g.key == key), None)
     if group is None:
         return None, 1, 1
     pages = max(1, math.ceil(group.count / per_page))
@@ -164,20 +210,33 @@ def group_comments(query: str, order: int, *, draft_id=None, filters=None, page:
     return group, page, pages
 
 
-def matching_comment_ids(query: str, *, draft_id, filters=None) -> list[int]:
-    """Every matching comment id in text order (empty query: all comments matching the filters)."""
-    results = search_comments(query, draft_id=draft_id, filters=filters, per_group=0)
+def matching_comment_ids(selection: Selection | str, *, draft_id=None, filters=None) -> list[int]:
+    """Every matching comment id in text order (empty query: all comments of the Selection).
+
+    With a query, refuses (SearchUnavailable) unless the index is complete: an export must never be
+    silently short because the index is damaged or behind.
+    """
+    selection = as_selection(selection, draft_id, filters)
+    if selection.query:
+        health = search_health()
+        if not health.ready:
+            raise SearchUnavailable(health.message, "q")
+    results = search_comments(selection, per_group=0)
     return [i for g in results.groups for i in g.comment_ids]
 
 
-def top_comments(query: str, *, draft_id=None, filters=None, limit: int = 20) -> list[Hit]:
+def top_comments(selection: Selection | str, *, draft_id=None, filters=None, limit: int = 20) -> list[Hit]:
     """The most relevant matching comments, whole-word matches first, highlighted."""
-    node, cleaned, terms = _prepare(query, draft_id, filters)
+    node, selection, terms = _prepare(as_selection(selection, draft_id, filters))
     if node is None:
         return []
-    _, ranked = current_backend().ranked(node, cleaned, limit + 10)
+    try:
+        _, ranked = current_backend().ranked(node, _backend_filters(selection), limit + 10)
+    except IndexUnavailable:
+        return []  # search_comments on the same page already says the index is unavailable
     rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_([e for _, e, _ in ranked]))
-                                                .options(selectinload(Comment.contact_point)))}
+                                                .options(selectinload(Comment.contact_point),
+                                                         selectinload(Comment.article)))}
     candidates = [(rows[eid], is_whole_word_hit(rows[eid].body, terms)) for _, eid, _ in ranked if eid in rows]
     candidates.sort(key=lambda pair: not pair[1])  # stable: BM25 order inside each class
     return [Hit(c, highlight(c.body, terms), whole_word=w) for c, w in candidates[:limit]]
@@ -195,7 +254,7 @@ class PublicResults:
 
 
 def search_public(query: str, page: int = 1) -> PublicResults:
-    """Citizens' ranked search; no personal data, nothing unpublished (re-checked in the database)."""
+    """Citizens' ranked search over exactly what public pages show (nothing unpublished, no hidden text)."""
     node = parse_query(query)
     if node is None:
         return PublicResults(query or "", 0, [], 1, 1)
@@ -204,8 +263,11 @@ def search_public(query: str, page: int = 1) -> PublicResults:
     terms = node.positive_terms()
     drafts = {d.id: d for d in db.session.scalars(select(Draft).where(Draft.published_at.is_not(None)))}
     page = max(1, page)
-    total, ranked = current_backend().ranked(node, {"draft_ids": sorted(drafts)}, page * PUBLIC_PER_PAGE,
-                                             kinds=("draft", "article", "comment"), public_only=True, count=True)
+    try:
+        total, ranked = current_backend().ranked(node, {"draft_ids": sorted(drafts)}, page * PUBLIC_PER_PAGE,
+                                                 kinds=("draft", "article", "public_comment"), public_only=True)
+    except IndexUnavailable:
+        raise QueryError(gettext("搜索暂时不可用，请稍后再试。")) from None
     hits = _public_hits(ranked[(page - 1) * PUBLIC_PER_PAGE:], drafts, terms)
     pages = max(1, math.ceil(total / PUBLIC_PER_PAGE))
     return PublicResults(query, total, hits, min(page, pages), pages)
@@ -216,23 +278,25 @@ def _has_field(node) -> bool:
 
 
 def _public_hits(ranked, drafts: dict, terms) -> list[Hit]:
-    ids = {"draft": [], "article": [], "comment": []}
+    ids = {"draft": [], "article": [], "public_comment": []}
     for kind, eid, _ in ranked:
         ids[kind].append(eid)
     objects = {("draft", i): drafts[i] for i in ids["draft"] if i in drafts}
     for a in db.session.scalars(select(Article).where(Article.id.in_(ids["article"]))):
         if a.version.draft_id in drafts and a.version.is_current and not a.deleted:
             objects[("article", a.id)] = a
-    for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids["comment"]))):
+    for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids["public_comment"]))):
         if c.draft_id in drafts and c.moderation_state == "published":
-            objects[("comment", c.id)] = c
+            objects[("public_comment", c.id)] = c
+    text_of = {"draft": lambda o: f"{o.title}\n{o.description or ''}", "article": lambda o: o.text,
+               "public_comment": lambda o: public_comment_text(o.body, o.proposed_text)}
     hits = []
     for kind, eid, _ in ranked:
         obj = objects.get((kind, eid))
         if obj is None:
             continue
-        text = {"draft": lambda o: f"{o.title}\n{o.description or ''}", "article": lambda o: o.text,
-                "comment": lambda o: scrub_personal_data(o.body)}[kind](obj)  # citizens: no typed phone/ID
-        hits.append(Hit(obj, highlight(text, terms), kind, is_whole_word_hit(text, terms)))
+        text = text_of[kind](obj)
+        hits.append(Hit(obj, highlight(text, terms), "comment" if kind == "public_comment" else kind,
+                        is_whole_word_hit(text, terms)))
     hits.sort(key=lambda h: not h.whole_word)
     return hits

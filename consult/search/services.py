@@ -12,27 +12,32 @@ import functools
 import logging
 import os
 import threading
+from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from consult.database import utcnow
 from consult.extensions import db
-from consult.search.backend import IndexBusy, get_backend
-from consult.search.documents import (all_article_infos, comment_id_ranges, count_all_documents,
+from consult.search.backend import IndexBusy, SearchBackend, get_backend
+from consult.search.documents import (all_article_infos, comment_id_ranges, count_all_documents, document_keys,
                                       iter_all_documents, iter_comment_documents, load_documents)
 from consult.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
+BEHIND_SECONDS = 120  # queued changes older than this mean the indexer is not keeping up (or not running)
 REBUILD_PROCS = 2  # worker processes for a full rebuild (each reads and writes its own segment)
 PARALLEL_MIN_DOCUMENTS = 5000  # below this a rebuild runs in-process
 _sync_lock = threading.Lock()
 
 
-def current_backend():
+def current_backend() -> SearchBackend:
     """The search backend of the current app (one per process and index directory)."""
-    return get_backend(current_app.config["SEARCH_INDEX_DIR"])
+    return get_backend(current_app.config)
 
 
 def _session() -> Session:
@@ -61,8 +66,9 @@ def sync_pending(limit: int | None = None) -> int:
                     by_entity.setdefault(entity, set()).add(entity_id)
                 for entity, ids in by_entity.items():
                     docs = load_documents(session, entity, ids)
-                    upserts.extend(docs.values())
-                    deletions.extend(f"{entity}:{i}" for i in ids if i not in docs)
+                    upserts.extend(docs)
+                    kept = {doc["key"] for doc in docs}
+                    deletions.extend(k for i in sorted(ids) for k in document_keys(entity, i) if k not in kept)
                 session.rollback()  # end the read transaction before the (slow) index commit
                 try:
                     backend.apply(upserts, deletions)
@@ -148,3 +154,48 @@ def verify() -> dict:
     orphaned = sorted(set(indexed) - expected)
     return {"ok": not (missing or stale or orphaned), "documents": len(expected), "indexed": len(indexed),
             "missing": missing, "stale": stale, "orphaned": orphaned, "pending": pending}
+
+
+@dataclass(frozen=True)
+class SearchHealth:
+    """Whether full-text results can be trusted: status ok / behind / missing / unreadable, and why."""
+
+    status: str
+    message: str = ""
+    pending: int = 0
+
+    @property
+    def ready(self) -> bool:
+        """True when a query's results are complete (anything else: banner for staff, exports refuse)."""
+        return self.status == "ok"
+
+
+def search_health() -> SearchHealth:
+    """How the index compares with the database, for the staff banner and for query-filtered exports."""
+    from consult.comments.models import Comment
+
+    state = current_backend().state()
+    if not state.readable:
+        log.error("search index unreadable: %s", state.error)
+        return SearchHealth("unreadable", _("全文检索索引无法读取（文件可能已损坏），检索结果不可用。"
+                                            "请运行 consult search rebuild 重建索引。"))
+    with _session() as session:
+        pending = session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+        oldest = session.scalar(select(func.min(SearchOutbox.created_at)))
+        comments = session.scalar(select(func.count()).select_from(Comment)) or 0
+    indexed = state.counts.get("comment", 0)
+    if comments and not indexed and not pending:
+        return SearchHealth("missing", _("全文检索索引是空的，检索不到任何意见。请运行 consult search rebuild 重建索引。"))
+    stale = oldest is not None and oldest < utcnow() - timedelta(
+        seconds=current_app.config.get("SEARCH_BEHIND_SECONDS", BEHIND_SECONDS))
+    if stale or (not pending and indexed != comments):
+        return SearchHealth("behind", _("全文检索索引落后于数据库（%(n)s 处改动尚未编入索引），检索结果可能不完整。"
+                                        "请运行 consult search sync 或 consult search rebuild。", n=pending),
+                            pending)
+    return SearchHealth("ok", pending=pending)
+
+
+def index_ready() -> bool:
+    """True when full-text results are complete; query-filtered exports refuse otherwise."""
+    return search_health().ready
+

@@ -12,34 +12,31 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
+from consult.comments.selection import article_key
+from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION
+from consult.errors import UserError
 from consult.search.analysis import query_pieces
 
 MAX_QUERY_LENGTH = 200
 OPERATORS = {"AND": "and", "且": "and", "&&": "and", "OR": "or", "或": "or", "||": "or", "NOT": "not", "非": "not"}
 
-# field name (English or Chinese) → filter key; values may be codes or the Chinese labels below.
+# field name (English or Chinese) → Selection key (`consult.comments.selection`).
 FIELDS = {
     "channel": "channel", "渠道": "channel", "category": "category", "类别": "category",
     "state": "moderation_state", "状态": "moderation_state", "decision": "decision", "采纳": "decision",
     "tag": "tag", "标签": "tag", "district": "district", "区": "district", "point": "contact_point",
     "联系点": "contact_point", "article": "article_no", "条": "article_no", "条款": "article_no",
 }
-VALUE_ALIASES = {
-    "channel": {"座谈会": "meeting", "会议": "meeting", "网上": "online", "网络": "online", "来信": "letter",
-                "信件": "letter", "邮件": "email", "电子邮件": "email", "部门": "department", "专家": "expert"},
-    "moderation_state": {"待审": "pending", "待审核": "pending", "已发布": "published", "公开": "published",
-                         "未通过": "rejected", "不予公开": "rejected", "内部": "internal"},
-    "decision": {"采纳": "adopted", "部分采纳": "partly_adopted", "未采纳": "not_adopted", "待研究": "under_study",
-                 "未处理": "none", "无": "none"},
-}
+# Coded fields take the vocabulary's codes, wordings and aliases (采纳:待研究, 状态:不予公开, 渠道:座谈会).
+CODED_FIELDS = {"channel": CHANNEL, "category": COMMENTER_CATEGORY, "moderation_state": MODERATION,
+                "decision": DECISION_OR_UNDECIDED}
 
 
-class QueryError(ValueError):
-    """A malformed query; `message` is shown to the user as is."""
+class QueryError(UserError):
+    """A malformed query; `message` is shown to the user as is, beside the query box."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = "q"):
+        super().__init__(message, field)
 
 
 @dataclass
@@ -97,9 +94,23 @@ def _field_or_term(word: str) -> Node:
         key = FIELDS[name.lower()]
         if not value:
             raise QueryError(gettext("“%(name)s:” 后面缺少要筛选的值。", name=name))
-        value = VALUE_ALIASES.get(key, {}).get(value, value)
-        return Node("field", text=value, name=key)
+        return Node("field", text=_field_value(name, key, value), name=key)
     return _term(word)
+
+
+def _field_value(name: str, key: str, value: str) -> str:
+    """The code a typed field value stands for; QueryError naming the accepted words when unknown."""
+    if key == "article_no":
+        return article_key(value)
+    vocabulary = CODED_FIELDS.get(key)
+    if vocabulary is None:
+        return value
+    code = vocabulary.parse(value)
+    if code is None:
+        words = "、".join(str(term.label) for term in vocabulary)
+        raise QueryError(gettext("“%(name)s:%(value)s” 无法识别，可用的值：%(words)s。",
+                                 name=name, value=value, words=words))
+    return code
 
 
 def _term(text: str) -> Node:

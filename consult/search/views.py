@@ -1,86 +1,91 @@
 """Search pages: the staff comment search (grouped by article, permalinks) and the citizens' search."""
 from __future__ import annotations
 
-
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_search_comments
-from consult.drafts.models import Draft
-from consult.extensions import db
+from consult.comments.selection import Selection
+from consult.drafts.models import Article, Draft
+from consult.errors import UserError
+from consult.extensions import db, limiter
 from consult.search import queries
-from consult.search.filters import FilterError
 from consult.search.forms import CommentSearchForm, PublicSearchForm
-from consult.search.options import CHANNEL_LABELS, DECISION_LABELS, STATE_LABELS, filter_choices
-from consult.search.syntax import QueryError
+from consult.search.options import filter_choices
+from consult.search.services import search_health
 
 bp = Blueprint("search", __name__, url_prefix="/search")
-
-
-@bp.context_processor
-def _labels():
-    return {"channel_labels": CHANNEL_LABELS, "state_labels": STATE_LABELS, "decision_labels": DECISION_LABELS}
-
-
 require_search = require(can_search_comments)  # staff comment search pages
+PUBLIC_RATE_LIMIT = "30 per minute;600 per day"
 
 
-def _staff_form() -> tuple[CommentSearchForm, Draft | None]:
+def _public_limit() -> str:
+    return current_app.config.get("SEARCH_RATE_LIMIT") or PUBLIC_RATE_LIMIT
+
+
+def _staff_request() -> tuple[CommentSearchForm, Draft | None, Selection | None, list[str]]:
+    """The form (for rendering), its draft, the Selection it describes, and messages about bad values."""
     form = CommentSearchForm(request.args)
-    draft = db.session.get(Draft, form.draft_id()) if form.draft_id() else None
+    value = (form.draft_id.data or "").strip()
+    draft = db.session.get(Draft, int(value)) if value.isdigit() else None
     for name, choices in filter_choices(db.session, draft).items():
         getattr(form, name).choices = choices
-    return form, draft
+    if not form.validate():
+        message = next((f"{form[name].label.text}：{errors[0]}" for name, errors in form.errors.items()),
+                       _("检索条件无效。"))
+        return form, draft, None, [message]
+    selection = Selection.from_args(request.args, draft=draft)
+    return form, draft, selection, list(selection.errors)
 
 
-def _form_error(form) -> str:
-    return next((f"{form[name].label.text}：{errors[0]}" for name, errors in form.errors.items()), _("检索条件无效。"))
+def _page_context(draft, selection) -> dict:
+    return {"draft": draft, "health": search_health(), "args": selection.to_args() if selection else {},
+            "scope_article": _scope_article(selection)}
+
+
+def _scope_article(selection) -> Article | None:
+    return db.session.get(Article, selection.article_id) if selection and selection.article_id else None
 
 
 @bp.route("/comments")
 @require_search
 def comments():
     """Staff comment search: groups by article in text order, counts, highlighted comments, most relevant."""
-    form, draft = _staff_form()
-    results, top, error = None, [], None
-    if not form.validate():
-        error = _form_error(form)
-    else:
+    form, draft, selection, errors = _staff_request()
+    results, top = None, []
+    if selection is not None:
         try:
-            results = queries.search_comments(form.q.data or "", draft_id=draft.id if draft else None,
-                                              filters=form.filters(), page=form.page.data or 1, per_group=3)
-            top = queries.top_comments(form.q.data or "", draft_id=draft.id if draft else None,
-                                       filters=form.filters(), limit=10)
-        except (QueryError, FilterError) as exc:
-            error = exc.message
-    return render_template("search/comments.html", form=form, draft=draft, results=results, top=top,
-                           error=error, args=request.args.to_dict())
+            results = queries.search_comments(selection, page=form.page.data or 1, per_group=3)
+            top = queries.top_comments(selection, limit=10)
+        except UserError as exc:
+            errors.append(exc.message)
+    return render_template("search/comments.html", form=form, results=results, top=top, errors=errors,
+                           **_page_context(draft, selection))
 
 
-@bp.route("/comments/group/<int:order>")
+@bp.route("/comments/group/<int:version_id>/<key>")
 @require_search
-def group(order: int):
+def group(version_id: int, key: str):
     """One group of a staff search (one article, 总体意见 …), paged through all its matching comments."""
-    form, draft = _staff_form()
-    if not form.validate():
-        return render_template("search/group.html", form=form, group=None, error=_form_error(form),
-                               args=request.args.to_dict(), page=1, pages=1, terms=[])
-    try:
-        grp, page, pages = queries.group_comments(form.q.data or "", order, draft_id=draft.id if draft else None,
-                                                  filters=form.filters(), page=form.page.data or 1)
-    except (QueryError, FilterError) as exc:
-        return render_template("search/group.html", form=form, group=None, error=exc.message,
-                               args=request.args.to_dict(), page=1, pages=1)
-    if grp is None:
-        abort(404)
-    return render_template("search/group.html", form=form, group=grp, error=None, page=page, pages=pages,
-                           args=request.args.to_dict())
+    form, draft, selection, errors = _staff_request()
+    grp, page, pages = None, 1, 1
+    if selection is not None:
+        try:
+            grp, page, pages = queries.group_comments(selection, version_id, key, page=form.page.data or 1)
+        except UserError as exc:
+            errors.append(exc.message)
+        else:
+            if grp is None:
+                abort(404)
+    return render_template("search/group.html", form=form, group=grp, errors=errors, page=page, pages=pages,
+                           **_page_context(draft, selection))
 
 
 @bp.route("/")
+@limiter.limit(_public_limit)
 def public():
-    """Citizens' search over published drafts, their articles and published comments."""
+    """Citizens' search over published drafts, their articles and published comments (rate-limited)."""
     form = PublicSearchForm(request.args)
     results, error = None, None
     if not form.validate():
@@ -88,6 +93,6 @@ def public():
     elif (form.q.data or "").strip():
         try:
             results = queries.search_public(form.q.data, page=form.page.data or 1)
-        except QueryError as exc:
+        except UserError as exc:
             error = exc.message
     return render_template("search/public.html", form=form, results=results, error=error)

@@ -53,3 +53,26 @@ def test_worker_once_drains_the_outbox(app, runner, db, make_draft, add_comment)
     result = runner.invoke(args=["search", "worker", "--once"])
     assert result.exit_code == 0 and "indexed" in result.output
     assert runner.invoke(args=["search", "verify"]).exit_code == 0
+
+
+def test_comments_for_an_unknown_draft_fails_in_one_line(runner, db):
+    result = runner.invoke(args=["search", "comments", "民宿", "--draft", "999"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == ["Error: no draft with id 999"]
+
+
+def test_comments_bad_filter_fails_in_one_line(runner, db, make_draft):
+    draft = make_draft()
+    result = runner.invoke(args=["search", "comments", "民宿", "--draft", str(draft.id), "--channel", "飞鸽"])
+    assert result.exit_code != 0 and "飞鸽" in result.output and "Traceback" not in result.output
+
+
+def test_comments_accept_vocabulary_words(runner, db, make_draft, add_comment):
+    draft = make_draft()
+    letter = add_comment(draft, "民宿来信。", channel="letter")
+    add_comment(draft, "民宿座谈。")
+    result = runner.invoke(args=["search", "comments", "民宿 渠道:来信", "--draft", str(draft.id), "--json"])
+    assert json.loads(result.output)["groups"][0]["comment_ids"] == [letter.id]
+    result = runner.invoke(args=["search", "comments", "民宿", "--draft", str(draft.id), "--channel", "来信",
+                                 "--json"])
+    assert json.loads(result.output)["total"] == 1

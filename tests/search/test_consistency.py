@@ -55,7 +55,7 @@ def test_crash_after_commit_before_indexing_is_repaired_by_sync(app, db, make_dr
 
 
 def test_busy_index_leaves_rows_queued(app, db, make_draft, add_comment, monkeypatch):
-    from consult.search import backend as backend_module
+    from consult.search import whoosh_backend as backend_module
 
     draft = make_draft()
     monkeypatch.setattr(backend_module, "WRITER_TIMEOUT", 0.2)
@@ -137,8 +137,9 @@ def test_parallel_rebuild_in_worker_processes(tmp_path, monkeypatch):
     from pathlib import Path
 
     from consult import create_app
-    from consult.accounts.services import create_user, import_contact_points
-    from consult.comments.models import ContactPoint
+    from consult.accounts.services import create_user
+    from consult.contact_points.imports import import_contact_points
+    from consult.contact_points.models import ContactPoint
     from consult.comments.services import enter_comment
     from consult.database import utcnow
     from consult.drafts.services import import_draft, publish_draft

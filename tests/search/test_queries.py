@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from consult.search.filters import FilterError
+from consult.comments.selection import SelectionError
 from consult.search.queries import matching_comment_ids, search_comments, search_public, top_comments
 from consult.search.syntax import QueryError
 
@@ -115,7 +115,7 @@ def test_bad_input_gets_a_message(sample):
     draft, _ = sample
     with pytest.raises(QueryError):
         search_comments("(民宿", draft_id=draft.id)
-    with pytest.raises(FilterError):
+    with pytest.raises(SelectionError):
         search_comments("民宿", draft_id=draft.id, filters={"date_from": "昨天"})
 
 

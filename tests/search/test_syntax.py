@@ -32,6 +32,15 @@ def shape(node):
     ("渠道:座谈会 民宿", ("and", ["channel=meeting", "民宿"])),
     ("状态:待审", "moderation_state=pending"),
     ("decision:none", "decision=none"),
+    ("采纳:待研究", "decision=under_study"),
+    ("采纳:研究中", "decision=under_study"),  # the vocabulary's alias
+    ("采纳:未处理", "decision=none"),
+    ("状态:不予公开", "moderation_state=rejected"),
+    ("状态:已驳回", "moderation_state=rejected"),
+    ("渠道:座谈会", "channel=meeting"),
+    ("渠道:网上征求意见", "channel=online"),
+    ("类别:人大代表", "category=人大代表"),
+    ("条:第十二条", "article_no=12"),
     ("建议:增加", "建议:增加"),  # not a field name: plain text
     ("", None),
     ("   ", None),
@@ -51,6 +60,8 @@ def test_parse(text, expected):
     ("NOT", "NOT"),
     ("，。！", "没有可以搜索"),
     ("渠道:", "缺少"),
+    ("渠道:飞鸽传书", "座谈会"),  # an unknown value lists the words that work
+    ("采纳:也许", "待研究"),
     ("旅" * 201, "太长"),
 ])
 def test_malformed_queries_get_a_message(text, message):

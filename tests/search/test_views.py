@@ -19,7 +19,7 @@ def content(db, make_draft, add_comment):
 def test_staff_search_groups_and_highlights(client, auth, staff, content):
     draft, internal, public, pending = content
     auth.login(staff)
-    response = client.get("/search/comments", query_string={"q": "民宿", "draft": draft.id})
+    response = client.get("/search/comments", query_string={"q": "民宿", "draft_id": draft.id})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "第四条" in html and "<mark>民宿</mark>" in html
@@ -31,15 +31,18 @@ def test_staff_search_groups_and_highlights(client, auth, staff, content):
 def test_staff_search_permalink_with_filters_and_group_page(client, auth, staff, content):
     draft, internal, public, pending = content
     auth.login(staff)
-    args = {"q": "民宿", "draft": draft.id, "channel": "online"}
+    args = {"q": "民宿", "draft_id": draft.id, "channel": "online"}
     html = client.get("/search/comments", query_string=args).get_data(as_text=True)
     assert "明码标价" in html and "消防检查" not in html
-    order = draft.current_version.id * 10_000_000 + 2 * 1_000_000 + 3
-    page = client.get(f"/search/comments/group/{order}", query_string=args)
+    version = draft.current_version.id
+    group_url = f"/search/comments/group/{version}/4"
+    assert group_url in html  # the page links to the group by version and article key
+    page = client.get(group_url, query_string=args)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "明码标价" in text and "消防检查" not in text
-    assert client.get("/search/comments/group/1", query_string=args).status_code == 404
+    assert client.get(f"/search/comments/group/{version}/5", query_string=args).status_code == 404
+    assert client.get(f"/search/comments/group/{version + 1}/4", query_string=args).status_code == 404
 
 
 @pytest.mark.parametrize("q", ["(民宿", '"民宿', "民宿 AND", "，，"])

@@ -1,0 +1,132 @@
+"""The only module that reaches into Whoosh's private attributes (pinned: Whoosh-Reloaded 2.7.5).
+
+Each function here does something Whoosh's public API cannot do fast enough or at all: read a whole
+column of a segment in one call, reopen only the changed segments of a searcher, finish a segment in a
+forked worker, lock a generation without opening it. A Whoosh upgrade is checked against this file only.
+"""
+from __future__ import annotations
+
+import pickle
+import sys
+from array import array
+
+from whoosh import columns as whoosh_columns
+from whoosh.filedb.filestore import FileStorage
+
+
+def read_numeric_column(segreader, name: str) -> list:
+    """All values of a fixed-width numeric column of one segment, as a list (one read, no per-doc calls)."""
+    count = segreader.doc_count_all()
+    reader = segreader.column_reader(name, translate=False)
+    if isinstance(reader, whoosh_columns.NumericColumn.Reader):
+        raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
+        values = array(reader._typecode)
+        values.frombytes(raw)
+        if sys.byteorder == "little":
+            values.byteswap()
+        out = values.tolist()
+        out.extend([reader._default] * (count - len(out)))
+        return out
+    return [reader[i] for i in range(count)]
+
+
+def read_text_column(segreader, name: str) -> list:
+    """All values of a UTF-8 VarBytes column of one segment, decoded (one read)."""
+    count = segreader.doc_count_all()
+    reader = segreader.column_reader(name, translate=False)
+    if isinstance(reader, whoosh_columns.VarBytesColumn.Reader):
+        lengths, offsets = reader._lengths, reader._offsets
+        end = max((o + n for o, n in zip(offsets, lengths)), default=0)
+        raw = reader._dbfile.get(reader._basepos, end) if end else b""
+        return [raw[o:o + n].decode("utf-8") for o, n in zip(offsets, lengths)]
+    return [bytes(reader[i]).decode("utf-8") for i in range(count)]
+
+
+def reopen_searcher(ix, old_searcher):
+    """A searcher on the latest commit that reuses the old segment readers whose segment is unchanged.
+
+    (Whoosh's own `Searcher.refresh()` reuses segment readers whose deletions changed and even keeps
+    merged-away segments, so updated documents would show twice; this reuses a segment reader only when
+    its segment id and deletion count are unchanged.)
+    """
+    from whoosh.index import TOC
+    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    try:
+        toc = TOC.read(ix.storage, ix.indexname)
+        old = {}
+        for reader, _ in old_searcher.reader().leaf_readers():
+            segment = reader.segment()
+            if segment is not None:
+                old[(segment.segment_id(), segment.deleted_count())] = reader
+        readers = []
+        for segment in toc.segments:
+            key = (segment.segment_id(), segment.deleted_count())
+            readers.append(old.pop(key) if key in old else
+                           SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation))
+        for reader in old.values():
+            reader.close()
+        if not readers:
+            return ix.searcher()
+        reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+        if len(readers) == 1:
+            reader._gen = toc.generation
+        return Searcher(reader, fromindex=ix)
+    except Exception:  # noqa: BLE001 - fall back to a plain reopen
+        return ix.searcher()
+
+
+def unlocked_segment_writer(ix, limitmb: int = 256):
+    """A segment writer that does not take the index lock (the parent process holds it, as MpWriter does)."""
+    from whoosh.writing import SegmentWriter
+
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb)
+
+
+def finalize_segment(writer):
+    """Finish a segment writer's segment without committing it (the parent commits all of them)."""
+    return writer._finalize_segment()
+
+
+def generation_lock(path: str, indexname: str = "MAIN"):
+    """The writer lock of a generation directory, obtained without opening (or being able to read) the index."""
+    return FileStorage(path).lock(indexname + "_WRITELOCK")
+
+
+class DamagedIndex(Exception):
+    """An index directory Whoosh cannot open; `foreign_schema` when its pickled schema names unknown code."""
+
+    def __init__(self, message: str, foreign_schema: bool = False):
+        super().__init__(message)
+        self.foreign_schema = foreign_schema
+
+
+def open_index(path: str):
+    """Open the index in `path`; DamagedIndex (with every file Whoosh opened closed again) if it cannot.
+
+    (Whoosh does not close a table-of-contents file whose reading raised, which would surface later as a
+    ResourceWarning in unrelated code: the storage's `open_file` is watched while the index opens.)
+    """
+    from whoosh.index import FileIndex
+
+    storage = FileStorage(path)
+    opened = []
+
+    def watched_open_file(name, **kwargs):
+        handle = FileStorage.open_file(storage, name, **kwargs)
+        opened.append(handle)
+        return handle
+
+    storage.open_file = watched_open_file
+    try:
+        return FileIndex(storage, indexname="MAIN")
+    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        error = DamagedIndex(repr(exc), foreign_schema=True)
+    except Exception as exc:  # noqa: BLE001 - any damage to the table of contents
+        error = DamagedIndex(repr(exc))
+    finally:
+        del storage.open_file  # back to the class's method for everything read later
+    for handle in opened:
+        handle.close()
+    raise error
