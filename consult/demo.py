@@ -1,7 +1,16 @@
-"""`consult demo`: create the schema if needed and load the sample data in drafts/."""
+"""`consult demo`: create the schema if needed and load the sample data in drafts/.
+
+The sample files carry fixed dates (comments from 2026-11-16 to 2026-12-15, a notice dated 2026-11-15 with
+the deadline 2026-12-15). The demo moves all of them relative to the day it is created: the comment window
+opened 29 days ago and closes in 30 days, every comment and meeting falls between its opening and today,
+and the notice in the draft text names the window's own dates.
+"""
 from __future__ import annotations
 
-from datetime import timedelta
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask import current_app
@@ -10,6 +19,7 @@ from sqlalchemy import inspect, select
 
 from consult.config import PROJECT_ROOT
 from consult.database import utcnow
+from consult.drafts.localtime import local_to_utc, utc_to_local
 from consult.extensions import db
 
 SAMPLES = PROJECT_ROOT / "drafts"
@@ -24,6 +34,87 @@ DEMO_USERS = (
 )
 
 
+# The dates written in drafts/ (see drafts/README.md) and what each stands for.
+SAMPLE_LAST_COMMENT = date(2026, 12, 15)
+SAMPLE_NOTICE, SAMPLE_READING, SAMPLE_DEADLINE = "2026年11月15日", "2026年10月28日", "2026年12月15日"
+SAMPLE_EFFECTIVE = "2027年3月1日"
+OPEN_DAYS_AGO, CLOSES_IN_DAYS = 29, 30
+
+
+def cn_date(day: date) -> str:
+    """2026年12月1日, as the notice writes dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's comment window, in local dates, computed from the day the demo is created."""
+
+    today: date
+
+    @classmethod
+    def for_now(cls) -> "DemoCalendar":
+        """The calendar of a demo created now (today in local time)."""
+        return cls(utc_to_local(utcnow()).date())
+
+    @property
+    def opens(self) -> date:
+        """First day of comments (also the notice's date and the first reading)."""
+        return self.today - timedelta(days=OPEN_DAYS_AGO)
+
+    @property
+    def closes(self) -> date:
+        """Last day of comments: the notice's deadline (the window ends at the end of that day)."""
+        return self.today + timedelta(days=CLOSES_IN_DAYS)
+
+    def window_utc(self) -> tuple[datetime, datetime]:
+        """[opens 00:00, the day after closes 00:00) in local time, as naive UTC for publish_draft."""
+        return (local_to_utc(datetime.combine(self.opens, time())),
+                local_to_utc(datetime.combine(self.closes + timedelta(days=1), time())))
+
+    def comment_day(self, sample: date) -> date:
+        """A sample comment's date moved so that the last one is today (the first lands on `opens`)."""
+        return sample + (self.today - SAMPLE_LAST_COMMENT)
+
+    def text_replacements(self) -> dict[str, str]:
+        """Sample text → demo text for every date the draft document writes."""
+        effective = date(self.closes.year + (self.closes.month + 2) // 12, (self.closes.month + 2) % 12 + 1, 1)
+        return {SAMPLE_DEADLINE: cn_date(self.closes), SAMPLE_NOTICE: cn_date(self.opens),
+                SAMPLE_READING: cn_date(self.opens), SAMPLE_EFFECTIVE: cn_date(effective)}
+
+
+def dated_docx(data: bytes, replacements: dict[str, str]) -> bytes:
+    """The sample .docx with each date replaced inside its run; fails loudly if the sample changed."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    found = dict.fromkeys(replacements, 0)
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            for old, new in replacements.items():
+                if old in run.text:
+                    run.text = run.text.replace(old, new)
+                    found[old] += 1
+    missing = [old for old, n in found.items() if not n]
+    if missing:
+        raise RuntimeError(f"sample draft no longer contains {missing}; update consult/demo.py")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def dated_comments(text: str, calendar: DemoCalendar) -> bytes:
+    """The sample comments CSV with every 日期 moved into the demo's window."""
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("日期")
+    for row in rows[1:]:
+        if row[column]:
+            row[column] = calendar.comment_day(date.fromisoformat(row[column])).isoformat()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def ensure_schema() -> None:
     """Apply the migrations (a no-op when up to date); leave a schema made by `create_all` (tests) alone."""
     from flask_migrate import upgrade
@@ -34,11 +125,12 @@ def ensure_schema() -> None:
     upgrade(directory=str(PROJECT_ROOT / "migrations"), revision="heads")
 
 
-def load_demo(comments: bool = True) -> dict:
-    """Load contact points, users, the sample draft (published, open for 30 days) and sample comments."""
+def load_demo(comments: bool = True, calendar: DemoCalendar | None = None) -> dict:
+    """Load contact points, users, the sample draft (published; window and dates from `calendar`) and comments."""
     from consult.accounts.models import User
-    from consult.accounts.services import create_user, import_contact_points
-    from consult.comments.models import ContactPoint
+    from consult.accounts.services import create_user
+    from consult.contact_points.imports import import_contact_points
+    from consult.contact_points.models import ContactPoint
     from consult.drafts.models import Draft
     from consult.drafts.services import import_draft, publish_draft
 
@@ -54,48 +146,49 @@ def load_demo(comments: bool = True) -> dict:
         bound = points[offset:offset + n_points] if n_points else []
         offset += n_points or 0
         create_user(username, DEMO_PASSWORD, role, display_name=name, contact_points=bound)
-    docx = SAMPLES / "tourism_promotion_draft.docx"
-    version = import_draft(docx.read_bytes(), docx.name, version_label="征求意见稿")
-    now = utcnow()
-    publish_draft(version.draft, now - timedelta(days=10), now + timedelta(days=30))
+    calendar = calendar or DemoCalendar.for_now()
+    sample = SAMPLES / "tourism_promotion_draft.docx"
+    version = import_draft(dated_docx(sample.read_bytes(), calendar.text_replacements()), sample.name,
+                           version_label="征求意见稿")
+    publish_draft(version.draft, *calendar.window_utc())
     summary["draft_id"] = version.draft_id
     summary["articles"] = len(version.articles)
+    summary["window"] = f"{calendar.opens} – {calendar.closes}"
     if comments:
-        summary["comments"] = load_sample_comments(version.draft)
+        summary["comments"] = load_sample_comments(version.draft, calendar)
     db.session.flush()
     return summary
 
 
-def load_sample_comments(draft) -> int:
-    """Import drafts/sample_comments.csv through the same service as `consult comments import`."""
-    try:
-        from consult.comments.imports import import_comments_file
-    except ImportError:  # comment import not available in this build
-        return 0
+def load_sample_comments(draft, calendar: DemoCalendar) -> int:
+    """Import drafts/sample_comments.csv, dates moved into the window, as `consult comments import` would."""
+    from consult.comments.imports import import_comments_file
+
     path = SAMPLES / "sample_comments.csv"
-    result = import_comments_file(path.read_bytes(), path.name, draft=draft, actor=None, demo=True)
+    data = dated_comments(path.read_text("utf-8"), calendar)
+    result = import_comments_file(data, path.name, draft=draft, actor=None, demo=True)
     return result["created"]
 
 
 @click.command("demo")
 @click.option("--serve/--no-serve", default=False, help="Start the development server afterwards.")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CONSULT_HOST", show_envvar=True,
+              help="Address to serve on.")
+@click.option("--port", default=5000, type=int, show_default=True, envvar="CONSULT_PORT", show_envvar=True,
+              help="Port to serve on.")
 @with_appcontext
 def demo_command(serve: bool, host: str, port: int):
     """Create the schema if needed and load the sample data (users share the password consult-demo)."""
     ensure_schema()
     summary = load_demo()
     db.session.commit()
-    try:
-        from consult.search.services import sync_pending
+    from consult.search.services import sync_pending  # the search stack loads only for the demo itself
 
-        sync_pending()
-    except ImportError:
-        pass
+    sync_pending()
     click.echo(f"demo data: {summary}")
     click.echo(f"users: {', '.join(u for u, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     if serve:
+        current_app.config["DEMO"] = True  # serves without SECRET_KEY on a per-process key (consult.security)
         serve_app(current_app._get_current_object(), host, port)
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
-from consult.comments.models import ContactPoint
+from consult.contact_points.models import ContactPoint
 from consult.config import PROJECT_ROOT
 from consult.drafts.models import Article, Draft, DraftVersion
 from tests.conftest import SMALL_DRAFT
@@ -163,3 +163,54 @@ def test_a_directory_is_refused(runner, db, tmp_path, command):
     result = runner.invoke(args=["drafts", command, str(tmp_path)])
     assert result.exit_code != 0 and "not a file" in result.output
     assert count(db, Draft) == 0
+
+
+def _imported(runner, path) -> int:
+    result = runner.invoke(args=["drafts", "import", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["draft_id"]
+
+
+def test_publish_then_close_from_the_command_line(runner, small_txt, db):
+    from datetime import datetime
+
+    draft_id = _imported(runner, small_txt)
+    result = runner.invoke(args=["drafts", "publish", str(draft_id), "--opens", "2026-01-05",
+                                 "--closes", "2099-02-28"])
+    assert result.exit_code == 0, result.output
+    assert "2026-01-05 00:00" in result.output and "2099-03-01 00:00" in result.output
+    draft = db.session.get(Draft, draft_id)
+    # Local (Asia/Shanghai) midnight is 16:00 UTC the day before; a bare closing date runs to its end.
+    assert draft.comment_opens_at == datetime(2026, 1, 4, 16, 0)
+    assert draft.comment_closes_at == datetime(2099, 2, 28, 16, 0)
+    assert draft.is_open()
+    result = runner.invoke(args=["drafts", "close", str(draft_id)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not db.session.get(Draft, draft_id).is_open()
+    again = runner.invoke(args=["drafts", "close", str(draft_id)])
+    assert again.exit_code == 1 and "征求意见已经截止" in again.output
+
+
+def test_publish_refuses_a_blocked_draft_in_one_line(runner, db, tmp_path):
+    path = tmp_path / "dup.txt"
+    path.write_text("清江市测试条例\n第一条　甲。\n第二条　乙。\n第二条　丙。\n", encoding="utf-8")
+    draft_id = _imported(runner, path)
+    result = runner.invoke(args=["drafts", "publish", str(draft_id), "--closes", "2099-01-01"])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "1 个编号问题" in result.output
+    db.session.expire_all()
+    assert db.session.get(Draft, draft_id).published_at is None
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--closes", "2020-01-01", "--opens", "2020-02-01"], "截止时间必须晚于开始时间"),
+    (["--closes", "31/12/2099"], "closes"),
+    ([], "--closes"),
+])
+def test_publish_bad_window_changes_nothing(runner, small_txt, db, args, fragment):
+    draft_id = _imported(runner, small_txt)
+    result = runner.invoke(args=["drafts", "publish", str(draft_id), *args])
+    assert result.exit_code != 0 and fragment in result.output
+    db.session.expire_all()
+    assert db.session.get(Draft, draft_id).published_at is None
