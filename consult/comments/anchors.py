@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from consult.comments.rules import CommentError
+from consult.comments.vocabulary import ANCHOR
 from consult.drafts.models import Article, DraftVersion
 from consult.lawtext import AnchorRef, article_label, format_anchor, int_to_cn, parse_anchor, split_items
 
@@ -16,7 +17,7 @@ _LABELS = ("general", "title", "new_article")  # anchors that are not a place in
 
 def _label(kind: str) -> str:
     """The name of a general / title / new-article anchor, in the reader's language."""
-    return {"general": _("总体意见"), "title": _("名称"), "new_article": _("新增条款")}[kind]
+    return str(ANCHOR[kind].label)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class ResolvedAnchor:
         """A short, URL-friendly value for forms: general, title, new_article, 12, 12.2, 12-1.2.3."""
         if self.article is None:
             return self.kind
-        return ".".join(str(p) for p in (self.article.key, self.paragraph_no, self.item_no) if p is not None)
+        return ".".join(str(p) for p in (self.article.address, self.paragraph_no, self.item_no) if p is not None)
 
 
 class AnchorResolver:
@@ -44,12 +45,21 @@ class AnchorResolver:
     def __init__(self, version: DraftVersion):
         self.version = version
         self._articles = {(a.number, a.suffix): a for a in reversed(list(version.articles))}
+        # a repeated number (a second 第四条) is reachable only by its unique address, e.g. 4_2 or 4_2.1
+        self._by_address = {a.address: a for a in version.articles if "_" in a.address}
 
     def resolve(self, text: str) -> ResolvedAnchor:
         """Resolve one anchor text, or raise CommentError naming what does not exist."""
         raw = "" if text is None else str(text).strip()
         if not raw:
             raise CommentError(_("请选择或填写意见针对的条款。"), "anchor")
+        forced = None
+        if "_" in raw.partition(".")[0]:
+            head, dot, rest = raw.partition(".")
+            forced = self._by_address.get(head)
+            if forced is None:
+                raise CommentError(_("草案中没有编号为 %(address)s 的条文。", address=head), "anchor")
+            raw = forced.key + dot + rest
         if raw in _KIND_WORDS:
             ref = AnchorRef(_KIND_WORDS[raw])
         else:
@@ -62,7 +72,7 @@ class AnchorResolver:
         if ref.kind in _LABELS:
             text = self.version.title if ref.kind == "title" else ""
             return ResolvedAnchor(ref.kind, None, None, None, _label(ref.kind), text or "")
-        article = self._articles.get((ref.article_number, ref.article_suffix))
+        article = forced or self._articles.get((ref.article_number, ref.article_suffix))
         label = article_label(ref.article_number, ref.article_suffix)
         if article is None:
             raise CommentError(_("草案中没有%(anchor)s。", anchor=label), "anchor")
@@ -114,13 +124,13 @@ def anchor_options(version: DraftVersion, article: Article | None = None) -> lis
     """Choices for a select: 总体意见, 名称, then each article (or only `article`) with its 款 and 项, 新增条款."""
     options = [("general", _label("general")), ("title", _label("title"))]
     for art in ([article] if article is not None else version.articles):
-        options.append((art.key, art.label))
+        options.append((art.address, art.label))
         paragraphs = list(art.paragraphs or [])
         for p_no, paragraph in enumerate(paragraphs, start=1):
             if len(paragraphs) > 1:
-                options.append((f"{art.key}.{p_no}", f"{art.label}第{int_to_cn(p_no)}款"))
+                options.append((f"{art.address}.{p_no}", f"{art.label}第{int_to_cn(p_no)}款"))
             for i_no, _item in enumerate(split_items(paragraph)[1], start=1):
-                options.append((f"{art.key}.{p_no}.{i_no}",
+                options.append((f"{art.address}.{p_no}.{i_no}",
                                 f"{art.label}第{int_to_cn(p_no)}款第（{int_to_cn(i_no)}）项"))
     options.append(("new_article", _label("new_article")))
     return options
@@ -142,7 +152,7 @@ def comment_anchor_input(comment) -> str:
     article = comment.article
     if article is None:
         return ""
-    text = article.key
+    text = article.address
     if comment.paragraph_no:
         text += f".{comment.paragraph_no}"
         if comment.item_no:

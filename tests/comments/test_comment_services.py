@@ -379,3 +379,23 @@ def test_purge_refused_while_open_then_clears_contacts(db, draft, staff, close_w
     assert count(Comment, Comment.contact_purged_at.is_(None)) == 0
     assert count(AuditEvent, AuditEvent.action == "privacy.purge_contacts") == 1
     assert purge_contact_details(draft, actor=staff) == 0
+
+
+def test_a_repeated_article_number_is_commentable_by_its_unique_address(db, make_draft):
+    from consult.comments.services import resolve_anchor
+
+    text = ("清江市测试条例\n第一条 第一条的内容。\n第二条 第二条的内容。\n第二条 重复编号的另一条。\n"
+            "第一款之后。\n第三条 第三条的内容。\n")
+    draft = make_draft(text, published=False)
+    version = draft.current_version
+    second = [a for a in version.articles if a.number == 2][1]
+    assert second.address == "2_2"
+    resolved = resolve_anchor(version, "2_2")
+    assert resolved.article is second and resolved.key == "2_2"
+    assert resolve_anchor(version, "2").article is not second  # the plain number names the first one
+    assert resolve_anchor(version, "2_2.2").paragraph_no == 2
+    with pytest.raises(CommentError) as refused:
+        resolve_anchor(version, "9_2")
+    assert refused.value.field == "anchor"
+    from consult.comments.anchors import anchor_options
+    assert ("2_2", "第二条") in anchor_options(version)
