@@ -51,6 +51,7 @@ GET_ROUTES = {
     "review.duplicates": (STAFF, "/review/drafts/{draft}/duplicates"),
     "review.stats": (STAFF, "/review/drafts/{draft}/stats"),
     "review.chart": (STAFF, "/review/drafts/{draft}/charts/channel.svg"),
+    "review.split_confirm": (STAFF, "/review/comments/{online_comment}/split"),
     "exports.index": (STAFF, "/exports/"),
     "exports.draft": (STAFF, "/exports/drafts/{draft}"),
     "exports.job": (STAFF, "/exports/jobs/{job}"),
@@ -82,6 +83,7 @@ POST_ROUTES = {
     "review.publish": (STAFF, "/review/comments/{online_comment}/publish"),
     "review.reject": (STAFF, "/review/comments/{online_comment}/reject"),
     "review.split": (STAFF, "/review/comments/{online_comment}/split"),
+    "review.duplicate_of": (STAFF, "/review/comments/{online_comment}/duplicate-of"),
     "review.tags": (STAFF, "/review/comments/{online_comment}/tags"),
 }
 

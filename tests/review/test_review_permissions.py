@@ -22,7 +22,7 @@ def world(db, draft, online, entered, staff):
     services.confirm_group(group, actor=staff)
     db.session.commit()
     return {"draft": draft.id, "pending": pending.id, "comment": first.id, "member": second.id,
-            "group": group.id,
+            "group": group.id, "code": first.receipt_code,
             "staff": staff.id}
 
 
@@ -49,6 +49,8 @@ GET_ROUTES = [
     "/review/moderation",
     "/review/moderation?draft_id={draft}",
     "/review/drafts/{draft}/duplicates",
+    "/review/drafts/{draft}/duplicates?page=2",
+    "/review/comments/{member}/split",
     "/review/drafts/{draft}/stats",
     "/review/drafts/{draft}/charts/time.svg",
     "/review/drafts/{draft}/charts/contact_point.svg",
@@ -63,6 +65,7 @@ POST_ROUTES = [
     ("/review/comments/{comment}/assign", {"assignee": "{staff}"}),
     ("/review/comments/{comment}/lock", {"locked": "1"}),
     ("/review/comments/{member}/split", {}),
+    ("/review/comments/{pending}/duplicate-of", {"other": "{code}"}),
     ("/review/drafts/{draft}/bulk", {"action": "lock", "locked": "1", "comment_ids": "{comment}"}),
     ("/review/moderation/bulk", {"action": "publish", "comment_ids": "{pending}"}),
     ("/review/drafts/{draft}/duplicates/refresh", {}),

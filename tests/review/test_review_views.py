@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.comments.models import Comment
+from consult.review import queries
 
 SAME = "建议在第四条中明确民宿经营者应当在入住时告知游客消防设施位置和使用方法，保障游客人身安全。"
 
@@ -254,3 +255,63 @@ def test_article_view_pages_through_many_comments(client, draft, entered, signed
     on_second = [i for i in ids if f'id="c-{i}"' in second]
     assert len(on_first) == 50 and len(on_second) == 5 and not set(on_first) & set(on_second)
     assert "page=2" in first and "page=1" in second
+
+
+@pytest.mark.parametrize("decision", ["not_adopted", "partly_adopted"])
+def test_refused_decision_shows_beside_the_reason_of_that_comment(client, db, draft, entered, signed_in, decision):
+    others = [entered(anchor="4", body=f"第四条意见{i}") for i in range(3)]
+    comment = entered(anchor="4", body="需要说明理由的意见")
+    here = f"/review/drafts/{draft.id}/articles/4?channel=meeting"
+    response = client.post(f"/review/comments/{comment.id}/decision",
+                           data={"decision": decision, "reason": "  ", "next": f"{here}#c-{comment.id}"})
+    assert response.status_code == 422
+    doc = lxml.html.fromstring(response.data.decode())
+    reason = doc.get_element_by_id(f"r-{comment.id}")
+    assert reason.get("aria-invalid") == "true" and reason.get("autofocus") is not None
+    error = doc.get_element_by_id(f"r-{comment.id}-error")
+    assert "必须说明理由" in error.text_content() and error.get("hidden") is None
+    assert f"r-{comment.id}-error" in reason.get("aria-describedby")
+    # the message sits in that comment's (opened) controls, not in a flash at the top
+    controls = doc.get_element_by_id(f"c-{comment.id}").xpath(".//details[@class='controls']")[0]
+    assert controls.get("open") is not None
+    assert not doc.xpath("//*[contains(@class, 'flash')][contains(., '必须说明理由')]")
+    selected = doc.xpath(f"//select[@id='d-{comment.id}']/option[@selected]")
+    assert [o.get("value") for o in selected] == [decision]  # what they chose is kept
+    for other in others:
+        assert doc.get_element_by_id(f"r-{other.id}").get("aria-invalid") is None
+    # the page keeps its filters and the form still posts back to it
+    nexts = doc.xpath(f"//form[@action='/review/comments/{comment.id}/decision']/input[@name='next']/@value")
+    assert nexts and "channel=meeting" in nexts[0]
+    db.session.expire_all()
+    assert db.session.get(Comment, comment.id).decision is None
+
+
+def test_refused_decision_reopens_the_page_holding_the_comment(client, draft, entered, signed_in):
+    ids = [entered(anchor="4").id for _ in range(52)]
+    response = client.post(f"/review/comments/{ids[-1]}/decision", data={"decision": "not_adopted"})
+    assert response.status_code == 422
+    text = response.data.decode()
+    assert f'id="c-{ids[-1]}"' in text and "第 2 / 2 页" in text
+
+
+def test_general_comments_are_paged_in_sql(client, db, draft, entered, signed_in):
+    ids = [entered(anchor="总体", body=f"总体意见{i}").id for i in range(queries.PAGE_SIZE + 3)]
+    comments, total, page_no = queries.anchor_page(draft, anchor_kind="general", page=2)
+    assert (total, page_no, [c.id for c in comments]) == (len(ids), 2, ids[queries.PAGE_SIZE:])
+    _, _, clamped = queries.anchor_page(draft, anchor_kind="general", page=99)
+    assert clamped == 2
+    second = client.get(f"/review/drafts/{draft.id}/articles/general?page=2").get_data(as_text=True)
+    assert sum(f'id="c-{i}"' in second for i in ids) == 3
+
+
+def test_article_text_counts_cover_every_page(client, draft, entered, signed_in):
+    for _ in range(queries.PAGE_SIZE + 1):
+        entered(anchor="3.1.2")
+    doc = page(client, f"/review/drafts/{draft.id}/articles/3?page=2")
+    assert f"{queries.PAGE_SIZE + 1} 条意见" in doc.get_element_by_id("p1-i2").text_content()
+
+
+def test_moderation_queue_is_paged(client, online, signed_in):
+    ids = [online(body=f"网上意见{i}").id for i in range(queries.PAGE_SIZE + 2)]
+    second = client.get("/review/moderation?page=2").get_data(as_text=True)
+    assert sum(f'id="c-{i}"' in second for i in ids) == 2 and f"待审核（{len(ids)} 条）" in second
