@@ -23,6 +23,8 @@ CONTACT_POINT_COLUMNS = ("code", "name", "district", "kind", "community", "addre
 _ALIASES = {"编码": "code", "代码": "code", "名称": "name", "区": "district", "区县": "district",
             "类型": "kind", "社区": "community", "地址": "address"}
 MAX_ERRORS_SHOWN = 20
+# Column widths of the table: a longer value is refused with its line (PostgreSQL would fail the whole upload).
+_MAX_LENGTH = {name: ContactPoint.__table__.c[name].type.length for name in CONTACT_POINT_COLUMNS if name != "kind"}
 
 
 class ContactPointImportError(UserError):
@@ -97,6 +99,10 @@ def _check_rows(reader, header) -> tuple[list[dict], list[str]]:
             errors.append(_("第 %(line)d 行：code 重复：%(code)s", line=line_no, code=row["code"]))
         if not row.get("name"):
             errors.append(_("第 %(line)d 行：name 为空", line=line_no))
+        for column, limit in _MAX_LENGTH.items():
+            if len(row.get(column) or "") > limit:
+                errors.append(_("第 %(line)d 行：%(column)s 超过 %(limit)d 个字符", line=line_no, column=column,
+                                limit=limit))
         typed = row.get("kind") or "legislative_contact_point"
         kind = CONTACT_POINT_KIND.parse(typed)
         if kind is None:
