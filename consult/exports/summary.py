@@ -26,13 +26,14 @@ from consult.exports.records import (
 from consult.exports.wordlayout import (
     FastTable, add_body, add_heading, add_title, new_document, start_landscape_section)
 
-# 247 mm: landscape A4 minus 25 mm margins. At 10.5 pt a CJK character is 3.7 mm and a digit 1.9 mm, plus
-# 3.8 mm of cell padding: 来源 (38 mm) holds "座谈会 2027-01-05", 采纳情况 (20 mm) holds 部分采纳.
+# 247 mm: landscape A4 minus 25 mm margins. At 10.5 pt a CJK character is 3.7 mm and a date up to 21.5 mm
+# (LibreOffice's fallback font has wide digits), plus 3.8 mm of cell padding: 来源 (46 mm) holds
+# "民情沟通会 2027-01-05" on one line, 采纳情况 (20 mm) holds 部分采纳.
 SUMMARY_HEADERS = ("序号", "条款", "修改意见或建议", "理由", "提出人/单位", "来源", "采纳情况", "说明")
-SUMMARY_WIDTHS_MM = (14, 24, 66, 38, 24, 38, 20, 23)
+SUMMARY_WIDTHS_MM = (14, 24, 63, 33, 24, 46, 20, 23)
 # A table whose comments all address the whole article (or a section without articles) has no 条款 column.
 PLAIN_HEADERS = SUMMARY_HEADERS[:1] + SUMMARY_HEADERS[2:]
-PLAIN_WIDTHS_MM = (14, 80, 48, 24, 38, 20, 23)
+PLAIN_WIDTHS_MM = (14, 77, 43, 24, 46, 20, 23)
 # The front matter's tally (portrait, 156 mm).
 TALLY_HEADERS = ("条款", "意见", *(DECISION_OR_UNDECIDED.formal(code) for code in TALLY_CODES))
 TALLY_WIDTHS_MM = (40, 16, 20, 20, 20, 20, 20)
