@@ -11,7 +11,7 @@ import pytest
 
 from consult.comments.services import enter_comment, submit_online_comment
 from consult.exports.models import ExportJob
-from consult.intake.services import create_meeting
+from consult.contact_points.services import create_meeting
 
 PUBLIC, LOGIN, FACILITATOR, OWN_POINT, STAFF, ADMIN = "public", "login", "facilitator", "own-point", "staff", \
     "admin"
@@ -28,12 +28,14 @@ GET_ROUTES = {
     "drafts.manage": (STAFF, "/drafts/manage"),
     "drafts.upload": (STAFF, "/drafts/upload"),
     "drafts.review": (STAFF, "/drafts/{draft}/review"),
+    "drafts.close_confirm": (STAFF, "/drafts/{draft}/close"),
+    "drafts.delete_confirm": (STAFF, "/drafts/{draft}/delete"),
     "comments.new": (PUBLIC, "/comments/new/{draft}?anchor=3"),
     "comments.receipt": (PUBLIC, "/comments/receipt?code={receipt}"),
     "comments.submitted": (PUBLIC, "/comments/submitted?code={receipt}"),
     "search.public": (PUBLIC, "/search/?q=旅游"),
     "search.comments": (STAFF, "/search/comments?q=景区&draft_id={draft}"),
-    "search.group": (STAFF, "/search/comments/group/{group_order}?q=景区&draft_id={draft}"),
+    "search.group": (STAFF, "/search/comments/group/{version}/3?q=景区&draft_id={draft}"),
     "intake.index": (FACILITATOR, "/intake/"),
     "intake.meeting_new": (FACILITATOR, "/intake/meetings/new"),
     "intake.import_comments": (FACILITATOR, "/intake/import"),
@@ -43,6 +45,7 @@ GET_ROUTES = {
     "intake.meeting_edit": (OWN_POINT, "/intake/meetings/{meeting}/edit"),
     "intake.comments": (OWN_POINT, "/intake/drafts/{draft}/points/{point}"),
     "intake.edit_comment": (OWN_POINT, "/intake/comments/{meeting_comment}/edit"),
+    "intake.entry_row": (OWN_POINT, "/intake/comments/{meeting_comment}/row"),
     "review.index": (STAFF, "/review/"),
     "review.drafts": (STAFF, "/review/drafts"),
     "review.draft": (STAFF, "/review/drafts/{draft}"),
@@ -70,6 +73,8 @@ POST_ROUTES = {
     "drafts.details": (STAFF, "/drafts/{draft}/details"),
     "drafts.publish": (STAFF, "/drafts/{draft}/publish"),
     "drafts.close": (STAFF, "/drafts/{draft}/close"),
+    "drafts.delete": (STAFF, "/drafts/{draft}/delete"),
+    "drafts.accept": (STAFF, "/drafts/{draft}/warnings/0/accept"),
     "intake.delete_comment": (OWN_POINT, "/intake/comments/{meeting_comment}/delete"),
     "review.assign": (STAFF, "/review/comments/{online_comment}/assign"),
     "review.bulk": (STAFF, "/review/drafts/{draft}/bulk"),
@@ -130,12 +135,10 @@ def world(db, make_draft, make_contact_point, make_user):
                     created_by_id=users["staff"].id)
     db.session.add(job)
     db.session.commit()
-    from consult.search.queries import search_comments
     from consult.search.services import sync_pending
 
     sync_pending()
-    group_order = search_comments("景区", draft_id=draft.id).groups[0].order
-    ids = {"group_order": group_order, "draft": draft.id, "point": point.id, "meeting": meeting.id, "meeting_comment": meeting_comment.id,
+    ids = {"version": draft.current_version.id, "draft": draft.id, "point": point.id, "meeting": meeting.id, "meeting_comment": meeting_comment.id,
            "online_comment": online.id, "receipt": online.receipt_code, "group": group.id, "job": job.id,
            "user": users["citizen"].id}
     return ids, users
