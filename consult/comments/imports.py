@@ -38,6 +38,7 @@ from consult.contact_points.services import check_can_enter, check_meeting
 from consult.errors import UserError
 from consult.extensions import db
 from consult.review.duplicates import refresh_duplicates
+from consult.search.analysis import normalize
 from consult.search.outbox import enqueue_many
 
 COLUMNS = {  # canonical name → (Chinese header, accepted spellings)
@@ -145,7 +146,7 @@ def _map_header(header: list) -> dict[str, tuple[int, str]]:
         label = re.sub(r"[\s*＊\ufeff]", "", str(cell if cell is not None else ""))
         if not label:
             continue
-        name = _ALIASES.get(label.lower())
+        name = _ALIASES.get(label.lower()) or _ALIASES.get(normalize(label))  # 條款 (Big5 sheets) is 条款
         if name is None:
             unknown.append(label)
         elif name in mapped:
@@ -223,7 +224,8 @@ def _check_content(row: _Row, bad) -> None:
         except CommentError as exc:
             bad(name, exc.message)
     typed = _text(values.get("commenter_category"))
-    values["commenter_category"] = COMMENTER_CATEGORY.parse(typed) or "" if typed else ""
+    values["commenter_category"] = (COMMENTER_CATEGORY.parse(typed) or COMMENTER_CATEGORY.parse(normalize(typed))
+                                    or "") if typed else ""
     if typed and not values["commenter_category"]:
         bad("commenter_category", _("未知的类别：%(category)s（可选：%(choices)s）。", category=typed,
                                     choices="、".join(t.formal for t in COMMENTER_CATEGORY)))
@@ -235,7 +237,7 @@ def _check_identity(row: _Row, bad) -> None:
     """The online form's personal-information rules, cell by cell (see the module docstring)."""
     values = row.values
     for name in ("wants_feedback", "consent_personal_info", "is_minor"):
-        typed = _text(values.get(name)).lower()
+        typed = normalize(_text(values.get(name)))
         if typed in _YES:
             values[name] = True
         elif typed in _NO or not typed:
@@ -279,7 +281,7 @@ def _row_channel(row: _Row, bad) -> str:
     value = _text(row.values.get("channel"))
     if not value:
         return "meeting"
-    channel = CHANNEL.parse(value)
+    channel = CHANNEL.parse(value) or CHANNEL.parse(normalize(value))
     if channel is None:
         bad("channel", _("未知的渠道：%(value)s（可选：%(choices)s）。", value=value,
                          choices="、".join(t.formal for t in CHANNEL)))

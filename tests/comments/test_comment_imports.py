@@ -11,12 +11,15 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from consult.comments.imports import ImportRejected, comment_template, format_error, import_comments_file
+from consult.comments.imports import (
+    TEMPLATE_HEADER, ImportRejected, comment_template, format_error, import_comments_file)
 from consult.comments.models import Comment, CommentImport
 from consult.contact_points.models import Meeting
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADER = ["条款", "意见", "理由", "建议修改为", "提出人", "类别", "联系方式", "联系点", "渠道", "日期"]
+# Columns may come in any order: the consent columns are last here, so most rows leave them blank.
+HEADER = ["条款", "意见", "理由", "建议修改为", "提出人", "类别", "联系方式", "联系点", "渠道", "日期", "希望反馈",
+          "同意保存联系方式"]
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
@@ -41,7 +44,7 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
 
 
 GOOD_ROWS = [
-    ["3", "景区秩序要有人维护", "人多", "", "王五", "居民", "13900002222", "QJ-T-01", "meeting", "2026-11-18"],
+    ["3", "景区秩序要有人维护", "人多", "", "王五", "居民", "13900002222", "QJ-T-01", "meeting", "2026-11-18", "是", "是"],
     ["第四条第二款", "民宿登记要简化", "", "民宿经营者应当在开业后三十日内登记。", "", "个体工商户", "", "QJ-T-01",
      "座谈会", "2026/11/19"],
     ["总体", "条例很好", "", "", "清江市旅游协会", "社会组织", "", "", "letter", "2026年11月20日"],
@@ -296,14 +299,23 @@ def test_real_sample_comments_import_cleanly(db, tourism_draft, count):
                                                                                  "item"))) == 0
 
 
-@pytest.mark.parametrize("fmt, filename", [("csv", "template.csv"), ("xlsx", "template.xlsx")])
-def test_template_has_header_and_two_examples_that_import(db, tourism_draft, fmt, filename):
-    data = comment_template(fmt)
-    if fmt == "csv":
-        assert data.startswith("\ufeff条款,意见".encode("utf-8"))
-    else:
-        sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
-        assert list(next(sheet.iter_rows(values_only=True))) == HEADER
-    assert import_comments_file(data, filename, draft=tourism_draft)["created"] == 2
+def test_csv_template_examples_are_refused_not_imported(db, tourism_draft, count):
+    data = comment_template("csv")
+    assert data.startswith("\ufeff条款,意见".encode("utf-8"))
+    errors = rejected(data=data, filename="template.csv", draft=tourism_draft)
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "意见"), (3, "意见")]
+    assert all("模板中的示例行" in e["message"] for e in errors)
+    assert count(Comment) == 0
+
+
+def test_xlsx_template_keeps_examples_on_their_own_sheet(db, tourism_draft, count):
+    workbook = openpyxl.load_workbook(io.BytesIO(comment_template("xlsx")), read_only=True)
+    assert workbook.sheetnames == ["意见", "示例", "填写说明"]
+    rows = list(workbook["意见"].iter_rows(values_only=True))
+    assert rows == [tuple(TEMPLATE_HEADER)]
+    examples = list(workbook["示例"].iter_rows(values_only=True))
+    assert len(examples) == 3 and {row[TEMPLATE_HEADER.index("渠道")] for row in examples[1:]} == {"座谈会", "来信"}
+    errors = rejected(data=comment_template("xlsx"), filename="template.xlsx", draft=tourism_draft)
+    assert "只有表头" in errors[0]["message"] and count(Comment) == 0
     with pytest.raises(ValueError):
         comment_template("ods")

@@ -299,3 +299,59 @@ def test_online_comments_are_not_edited_through_intake(client, auth, db, draft, 
     assert client.get(f"/intake/comments/{comment.id}/edit").status_code == 404
     assert client.post(f"/intake/comments/{comment.id}/delete").status_code == 404
     assert db.session.get(Comment, comment.id) is not None
+
+
+# --- the online form's personal-information rules on the fast-entry form (issue 9 #6) -----------------
+
+def _enter(client, meeting, **fields):
+    return client.post(f"/intake/meetings/{meeting.id}", data={"anchor": "3", "body": "意见", **fields})
+
+
+def test_contact_typed_without_feedback_is_refused_not_dropped(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    response = _enter(client, meeting, commenter_name="张三", contact="13900001111")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "联系方式只在希望收到反馈时保存" in page
+    assert 'value="13900001111"' in page and 'aria-describedby="contact-error"' in page
+    assert _comments(db) == []
+
+
+def test_feedback_without_consent_is_refused_beside_the_consent_box(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    response = _enter(client, meeting, contact="13900001111", wants_feedback="y")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="consent_personal_info-error">' in page and "同意" in page
+    assert _comments(db) == []
+
+
+def test_contact_with_feedback_and_consent_is_kept(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    assert _enter(client, meeting, contact="13900001111", wants_feedback="y",
+                  consent_personal_info="y").status_code == 302
+    comment = _comments(db)[0]
+    assert (comment.commenter_contact, comment.wants_feedback, comment.consent_personal_info) == (
+        "13900001111", True, True)
+
+
+def test_minor_stores_no_name_or_contact(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    assert _enter(client, meeting, commenter_name="小明", contact="13900001111", wants_feedback="y",
+                  consent_personal_info="y", is_minor="y").status_code == 302
+    comment = _comments(db)[0]
+    assert comment.commenter_is_minor and (comment.commenter_name, comment.commenter_contact) == ("", "")
+    assert "未满十四周岁" in client.get(f"/intake/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_point_list_is_paged_in_sql(client, auth, db, meeting, facilitator):
+    from consult.comments.services import enter_comment
+
+    for n in range(105):
+        enter_comment(meeting.draft, contact_point=meeting.contact_point, anchor="1", body=f"第{n}条意见",
+                      meeting=meeting, actor=facilitator)
+    db.session.commit()
+    auth.login(facilitator)
+    url = f"/intake/drafts/{meeting.draft_id}/points/{meeting.contact_point_id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "共 105 条" in first and "第0条意见" in first and "第104条意见" not in first and "page=2" in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert "第104条意见" in second and "第0条意见" not in second
