@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from consult.accounts.permissions import can_edit_comment, can_enter_comments, is_staff
+from consult.accounts.permissions import can_edit_comment, is_staff
 from consult.audit.services import record
 from consult.comments.anchors import (  # noqa: F401 (part of this module's contract)
     AnchorResolver, ResolvedAnchor, anchor_options, comment_anchor_label, resolve_anchor)
@@ -22,6 +22,7 @@ from consult.comments.privacy import is_organisation_category
 from consult.comments.rules import (  # noqa: F401 (CommentError is part of this module's contract)
     BODY_MAX, TEXT_MAX, CommentError, apply_privacy_rules, check_window, clean_category, clean_text,
     new_receipt_codes)
+from consult.contact_points.services import check_entry
 from consult.database import utcnow
 from consult.extensions import db
 from consult.search.outbox import enqueue, enqueue_many
@@ -90,17 +91,14 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
     return _save(comment, "comment.submit", actor)
 
 
-def check_entry_rights(actor, draft, contact_point, meeting=None) -> None:
-    """Refuse unless `actor` may record comments for this contact point and meeting (defence in depth)."""
-    if actor is None or not can_enter_comments(actor, contact_point):
-        raise CommentError(_("您没有为该联系点录入意见的权限。"), "contact_point")
-    if contact_point is None and not is_staff(actor):
-        raise CommentError(_("请选择联系点。"), "contact_point")
-    if meeting is not None:
-        if meeting.draft_id != draft.id:
-            raise CommentError(_("该会议不是关于这部草案的。"), "meeting")
-        if contact_point is None or meeting.contact_point_id != contact_point.id:
-            raise CommentError(_("该会议不属于所选联系点。"), "meeting")
+def check_contact_wanted(contact, wants_feedback, is_minor) -> None:
+    """A contact someone wrote down is kept for feedback or refused, never dropped without a word.
+
+    (Children under 14 are the exception: nothing of theirs is stored, whatever was typed.)
+    """
+    if (contact or "").strip() and not wants_feedback and not is_minor:
+        raise CommentError(_("联系方式只在希望收到反馈时保存：请勾选“希望收到反馈”并确认本人同意，或删除联系方式。"),
+                           "contact")
 
 
 def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, channel="meeting", reason="",
@@ -113,12 +111,13 @@ def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, chan
     the PIPL rules still apply (contact kept only for feedback, nothing kept for children under 14).
     """
     check_window(draft)
-    check_entry_rights(actor, draft, contact_point, meeting)
+    check_entry(actor, draft, contact_point, meeting)
     if channel not in CHANNELS:
         raise CommentError(_("未知的渠道：%(channel)s。", channel=channel), "channel")
     if submitted_on is not None and not isinstance(submitted_on, date):
         raise CommentError(_("日期无效。"), "submitted_on")
     resolved = resolve_anchor(draft.current_version, anchor)
+    check_contact_wanted(contact, wants_feedback, is_minor)
     comment = build_comment(
         draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
@@ -165,6 +164,9 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
                       paragraph_no=resolved.paragraph_no, item_no=resolved.item_no)
     if any(k in fields for k in _IDENTITY_FIELDS):
         old_minor = comment.commenter_is_minor
+        if "contact" in fields:
+            check_contact_wanted(fields["contact"], fields.get("wants_feedback", comment.wants_feedback),
+                                 fields.get("is_minor", old_minor))
         identity = apply_privacy_rules(
             name=fields.get("commenter_name", comment.commenter_name),
             contact=fields.get("contact", comment.commenter_contact),
@@ -189,7 +191,7 @@ def update_comment(comment: Comment, *, actor, **fields) -> Comment:
     if "meeting" in fields:
         meeting = fields["meeting"]
         if meeting is not None:
-            check_entry_rights(actor, comment.draft, comment.contact_point, meeting)
+            check_entry(actor, comment.draft, comment.contact_point, meeting)
         values["meeting_id"] = meeting.id if meeting is not None else None
     if "submitted_on" in fields:
         if fields["submitted_on"] is not None and not isinstance(fields["submitted_on"], date):
