@@ -1,7 +1,7 @@
 """Reads about comments: receipt look-up and the published comments of an article."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.comments.models import Comment
 from consult.comments.privacy import mask_name
@@ -32,3 +32,26 @@ def public_name(comment: Comment) -> str:
     if comment.consent_publish_name and comment.commenter_name:
         return comment.commenter_name
     return mask_name(comment.commenter_name, comment.is_organisation or None)
+
+def point_draft_counts(point_ids) -> dict[tuple[int, int], int]:
+    """Number of comments per (contact point id, draft id), for these contact points."""
+    ids = list(point_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.contact_point_id, Comment.draft_id, func.count(Comment.id))
+        .where(Comment.contact_point_id.in_(ids)).group_by(Comment.contact_point_id, Comment.draft_id))
+    return {(point_id, draft_id): n for point_id, draft_id, n in rows}
+
+
+def meeting_comments(meeting) -> list[Comment]:
+    """The comments recorded at a meeting, newest first."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.meeting_id == meeting.id).order_by(Comment.id.desc())))
+
+
+def point_comments_page(contact_point, draft, page: int = 1, per_page: int = 100):
+    """One page (in SQL) of the comments a contact point submitted on a draft, in the order entered."""
+    query = (select(Comment).where(Comment.contact_point_id == contact_point.id, Comment.draft_id == draft.id)
+             .order_by(Comment.id))
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
