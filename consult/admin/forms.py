@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-ROLE_LABELS = {"citizen": _l("公众"), "facilitator": _l("联络员"), "staff": _l("法工委工作人员"), "admin": _l("管理员")}
+from consult.accounts.models import ROLE_LABELS
 ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
 
 
