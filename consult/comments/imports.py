@@ -37,7 +37,6 @@ from consult.contact_points.models import ContactPoint, Meeting
 from consult.contact_points.services import check_can_enter, check_meeting
 from consult.errors import UserError
 from consult.extensions import db
-from consult.review.duplicates import refresh_duplicates
 from consult.search.analysis import normalize
 from consult.search.outbox import enqueue_many
 
@@ -341,6 +340,8 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
     db.session.flush()
     record(actor, "comments.import", batch, draft_id=draft.id, filename=batch.filename, created=len(ids),
            meetings=len(meetings), demo=demo)
+    from consult.review.duplicates import refresh_duplicates  # on call: review builds on comments, not back
+
     refresh_duplicates(draft, actor=actor)  # the new comments join (or form) near-duplicate groups at once
     return {"created": len(ids), "import_id": batch.id}
 
