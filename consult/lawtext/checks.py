@@ -81,6 +81,8 @@ def check_division_numbering(draft: ParsedDraft) -> None:
     """Warn when chapters or sections skip or repeat a number under the same parent."""
     last: dict[tuple[int | None, str], int] = {}
     for div in draft.divisions:
+        if div.number is None:
+            continue  # an unnumbered heading (附则) neither breaks nor continues the sequence
         slot = (div.parent, div.kind)
         expected = last.get(slot, 0) + 1
         if div.number != expected:

@@ -153,6 +153,7 @@ class Numbering:
                     "text": _val(lvl, "w:lvlText") or "",
                     "suff": _val(lvl, "w:suff") or "tab",
                     "legal": lvl.find(_W + "isLgl") is not None,
+                    "restart": _int_or_none(_val(lvl, "w:lvlRestart")),
                 }
             self.levels[abstract.get(_W + "abstractNumId")] = levels
         for num in root.iter(_W + "num"):
@@ -190,7 +191,8 @@ class Numbering:
         current = counters[level]
         counters[level] = levels[level]["start"] if current is None else current + 1
         for deeper in range(level + 1, 9):
-            counters[deeper] = None
+            if _restarts(levels.get(deeper, {}).get("restart"), level, deeper):
+                counters[deeper] = None
         return self._render(levels, counters, level)
 
     def _render(self, levels: dict, counters: list, level: int) -> str:
@@ -209,6 +211,26 @@ class Numbering:
         if not text:
             return ""
         return text + ("" if spec["suff"] == "nothing" else " ")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _restarts(restart: int | None, used: int, deeper: int) -> bool:
+    """Tell whether using level `used` restarts level `deeper` (both 0-based), honouring w:lvlRestart.
+
+    lvlRestart is one-based: N restarts the level after any use of level N-1 or an earlier one, 0 never
+    restarts it (articles counted across chapters), and a value that is not an earlier level is ignored.
+    """
+    if restart is None or restart > deeper:
+        return True
+    if restart == 0:
+        return False
+    return used <= restart - 1
 
 
 def _paragraph_text(para) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Rank of a piece inside one input line, so that pieces() can restore document order.
-RANK_MARKUP, RANK_LABEL, RANK_CAPTION, RANK_TEXT = 0, 1, 2, 3
+RANK_MARKUP, RANK_LABEL, RANK_LABEL_PUNCT, RANK_CAPTION, RANK_CAPTION_PUNCT, RANK_TEXT = range(6)
 
 
 def mark(message: str) -> str:
@@ -45,10 +45,14 @@ class ParseWarning:
 
 @dataclass
 class ParsedDivision:
-    """A 编 (part), 章 (chapter) or 节 (section) heading; parent is an index into the divisions."""
+    """A 编 (part), 章 (chapter) or 节 (section) heading; parent is an index into the divisions.
+
+    An unnumbered heading (a bare 附则 closing a code whose other divisions are numbered) has
+    number None and an empty label; its title is the heading as written.
+    """
 
     kind: str
-    number: int
+    number: int | None
     label: str
     title: str
     parent: int | None
@@ -74,6 +78,10 @@ class ParsedArticle:
     deleted: bool
     line: int
     paragraph_lines: list[int] = field(default_factory=list, repr=False, compare=False)
+    # A caption written on its own line above the label; None when it shares the label's line.
+    caption_line: int | None = field(default=None, repr=False, compare=False)
+    # A colon after the label (第一条：) or caption, kept out of the body: (RANK_*_PUNCT, text).
+    separator: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -155,7 +163,9 @@ class ParsedDraft:
                 else RANK_TEXT, div.title)
         for art in self.articles:
             add(art.line, RANK_LABEL, art.label)
-            add(art.line, RANK_CAPTION, art.caption)
+            add(art.caption_line or art.line, RANK_CAPTION, art.caption)
+            if art.separator:
+                add(art.line, art.separator[0], art.separator[1])
             for line, text in zip(art.paragraph_lines, art.paragraphs, strict=True):
                 add(line, RANK_TEXT, text)
         for line, text in zip(self.trailing_lines, self.trailing, strict=True):

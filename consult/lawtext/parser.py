@@ -6,10 +6,13 @@ import re
 from consult.lawtext.amendment import parse_amendment_body
 from consult.lawtext.checks import (NumberingCheck, check_division_numbering, check_empty_articles,
                                     check_toc, division_key)
-from consult.lawtext.model import ParsedArticle, ParsedDivision, ParsedDraft, ParseWarning
+from consult.lawtext.model import (RANK_CAPTION_PUNCT, RANK_LABEL_PUNCT, ParsedArticle, ParsedDivision,
+                                   ParsedDraft, ParseWarning)
 from consult.lawtext.normalize import clean, fold, visible
 from consult.lawtext.scanner import (LEVEL_KIND, SENTENCE_PUNCT, TITLE_VERSION_RE, Line, is_bare_short,
                                      is_trailing_marker, is_version_line, scan)
+from consult.lawtext.shapes import (attach_captions, promote_glued_labels, split_appendix, title_index,
+                                    unnumbered_heading)
 
 _AMENDMENT_TITLE_RE = re.compile(r"(?:修改|修正).*(?:决定|案)|修正案")
 _AMENDMENT_ITEM_HINT_RE = re.compile(r"第.{1,12}条|修改为|增加|删去|删除")
@@ -46,6 +49,9 @@ def parse_lines(lines: list[str]) -> ParsedDraft:
         _parse_head(draft, scanned[:start])
         parse_amendment_body(draft, scanned[start:])
         return draft
+    scanned, appendix = split_appendix(scanned, draft.warnings)
+    promote_glued_labels(scanned)
+    scanned = attach_captions(scanned)
     first_article = next((i for i, ln in enumerate(scanned) if ln.kind == "article"), len(scanned))
     body_start = next((i for i, ln in enumerate(scanned[:first_article]) if ln.kind == "division"),
                       first_article)
@@ -59,7 +65,7 @@ def parse_lines(lines: list[str]) -> ParsedDraft:
         toc_keys = []
     trail_start = _find_trailing(scanned, body_start)
     _Body(draft).run(scanned[body_start:trail_start])
-    for ln in scanned[trail_start:]:
+    for ln in scanned[trail_start:] + appendix:
         draft.trailing.append(ln.text)
         draft.trailing_lines.append(ln.no)
     if not draft.articles:
@@ -118,6 +124,12 @@ def _parse_head(draft: ParsedDraft, head: list[Line]) -> None:
     """Split the lines before the body into title, version suffix and preamble (题注, notice)."""
     if not head:
         return
+    start = title_index(head)
+    for ln in head[:start]:
+        # A consultation notice placed above the title.
+        draft.preamble.append(ln.text)
+        draft.preamble_lines.append(ln.no)
+    head = head[start:]
     first = head[0]
     rest = head[1:]
     mark = _TITLE_MARKUP_RE.match(first.folded)
@@ -234,6 +246,23 @@ class _Body:
         self.orphan_run = False
         return took_next
 
+    def unnumbered_division(self, ln: Line) -> bool:
+        """Open a division for a bare 附则 (or 总则, 法律责任 …) at the level of the outermost heading."""
+        found = unnumbered_heading(ln)
+        if found is None:
+            return False
+        markup, title = found
+        level = self.stack[0][0]
+        self.stack.clear()
+        if markup:
+            self.draft.markup.append((ln.no, markup))
+        self.stack.append((level, len(self.draft.divisions)))
+        self.draft.divisions.append(ParsedDivision(LEVEL_KIND[level], None, "", title, None, ln.no))
+        self.after_division = True
+        self.items_open = False
+        self.orphan_run = False
+        return True
+
     def start_article(self, ln: Line) -> None:
         """Open an article from its label line."""
         if ln.markup:
@@ -241,6 +270,11 @@ class _Body:
         division = self.stack[-1][1] if self.stack else None
         caption = ln.caption_text
         art = ParsedArticle(ln.number, ln.suffix, ln.label, caption, division, [], ln.deleted, ln.no)
+        if ln.pre_caption is not None:
+            art.caption, art.caption_line = ln.pre_caption.text, ln.pre_caption.no
+        if ln.colon is not None:
+            start, end, after_caption = ln.colon
+            art.separator = (RANK_CAPTION_PUNCT if after_caption else RANK_LABEL_PUNCT, ln.text[start:end])
         self.numbering.add(ln.number, ln.suffix, ln.no)
         rest = ln.rest
         if rest:
@@ -258,6 +292,8 @@ class _Body:
         is_item = ln.kind == "item"
         if art is None or self.after_division:
             self.orphan(ln)
+            return
+        if self.stack and nxt is not None and nxt.kind == "article" and self.unnumbered_division(ln):
             return
         if is_item and self.items_open and art.paragraphs:
             art.paragraphs[-1] += "\n" + ln.text

@@ -13,7 +13,12 @@ _MARKUP_RE = re.compile(r"(#{1,6})\s*")
 _DIVISION_RE = re.compile(rf"第\s*({NUM})\s*(分编|编|章|节)")
 _ARTICLE_RE = re.compile(rf"第\s*({NUM})(?:\s*-\s*(\d+))?\s*条(?:\s*之\s*({_SMALL_NUM}))?")
 # Text right after a line-initial 第X条 that shows it is a cross-reference, not a label (variant 6).
-_CROSS_REF_RE = re.compile(rf"(?:第\s*{NUM}\s*[条款项目]|[、,，至和或及与的之]|规定|所称|中)")
+# No article's text begins with these (第五条第二款, 第五条、第六条, 第五条的规定 …): never a label.
+_CROSS_REF_RE = re.compile(rf"(?:第\s*{NUM}\s*[条款项目]|[、,，至和或及的之])")
+# These may be a cross-reference (第五条规定的, 第五条所列) or the first words of an article whose label
+# is glued to its text (第二条中心城区…, 第九条与本市相邻…): the numbering sequence decides (shapes.py).
+_WEAK_CROSS_REF_RE = re.compile(r"(?:与|中|规定|所称|所列|所指|所述)")
+_COLON_RE = re.compile(r"\s*[:：]")
 _DIVISION_NOT_TITLE_RE = re.compile(r"(?:的|规定|所称|所列|中的|、|,|，|第)")
 _CAPTION_RE = re.compile(r"\s*(〖[^〗]{1,30}〗|【[^】]{1,30}】|\[[^\]]{1,30}\]|\([^()。；;]{1,30}\))")
 _NUMERAL_ONLY_RE = re.compile(r"\(\s*[一二三四五六七八九十百\d]+\s*\)")
@@ -36,7 +41,8 @@ class Line:
     """One non-blank input line with what the scanner recognised at its start."""
 
     __slots__ = ("no", "text", "folded", "start", "kind", "number", "suffix", "level",
-                 "label_end", "caption", "rest_start", "deleted", "amend")
+                 "label_end", "caption", "rest_start", "deleted", "amend", "glued", "colon",
+                 "pre_caption")
 
     def __init__(self, no: int, text: str) -> None:
         self.no = no
@@ -52,6 +58,13 @@ class Line:
         self.rest_start = 0
         self.deleted = False
         self.amend = False
+        # A text line that starts like a label glued to words a cross-reference also uses (第二条中…):
+        # promoted to an article when it carries the expected next number (shapes.promote_glued_labels).
+        self.glued = False
+        # A colon written after the label or caption (第一条：…): (start, end, after_caption).
+        self.colon: tuple[int, int, bool] | None = None
+        # A caption on its own line just above the label (（立法目的） / 第一条 …), moved onto the label.
+        self.pre_caption: Line | None = None
 
     @property
     def markup(self) -> str:
@@ -141,21 +154,38 @@ def _try_article(line: Line, body: str, start: int) -> bool:
         suffix_no = cn_to_int(suffix) if suffix else None
     except ValueError:
         return False
-    line.kind = "article"
     line.number, line.suffix = number, suffix_no
     line.start = start
     line.label_end = start + m.end()
     line.rest_start = line.label_end
-    rest_visible = visible(after)
-    if _DELETED_RE.fullmatch(rest_visible):
+    if _WEAK_CROSS_REF_RE.match(after):
+        line.glued = True  # kind stays "text" until the numbering sequence says otherwise
+        return True
+    line.kind = "article"
+    pos = m.end()
+    pos = _take_colon(line, body, start, pos, after_caption=False)
+    after = body[pos:]
+    if _DELETED_RE.fullmatch(visible(after)):
         line.deleted = True
         return True
     cm = _CAPTION_RE.match(after)
     if cm and not _NUMERAL_ONLY_RE.fullmatch(cm.group(1)):
-        line.caption = (start + m.end() + cm.start(1), start + m.end() + cm.end(1))
+        line.caption = (start + pos + cm.start(1), start + pos + cm.end(1))
         line.rest_start = line.caption[1]
-        line.deleted = bool(_DELETED_RE.fullmatch(visible(after[cm.end():])))
+        if line.colon is None:
+            _take_colon(line, body, start, pos + cm.end(1), after_caption=True)
+        line.deleted = bool(_DELETED_RE.fullmatch(visible(body[line.rest_start - start:])))
     return True
+
+
+def _take_colon(line: Line, body: str, start: int, pos: int, after_caption: bool) -> int:
+    """Record a colon right after the label or caption (kept apart from the body); return the new pos."""
+    cm = _COLON_RE.match(body, pos)
+    if not cm:
+        return pos
+    line.colon = (start + cm.end() - 1, start + cm.end(), after_caption)
+    line.rest_start = start + cm.end()
+    return cm.end()
 
 
 def _try_division(line: Line, body: str, start: int) -> bool:

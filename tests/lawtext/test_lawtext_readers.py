@@ -20,12 +20,14 @@ def docx_bytes(doc) -> bytes:
 
 
 def add_numbering(doc, abstract_id: int, num_id: int, levels: list[tuple[str, str]],
-                  start_override=None) -> None:
-    """Append an abstractNum (numFmt, lvlText per level) and a num pointing at it to numbering.xml."""
+                  start_override=None, restarts: dict[int, int] | None = None) -> None:
+    """Append an abstractNum (numFmt, lvlText per level, lvlRestart by level) and its num to numbering.xml."""
     numbering = doc.part.numbering_part.element
+    restarts = restarts or {}
     lvls = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-        f'<w:lvlText w:val="{text}"/><w:suff w:val="space"/></w:lvl>'
+        + (f'<w:lvlRestart w:val="{restarts[i]}"/>' if i in restarts else "")
+        + f'<w:lvlText w:val="{text}"/><w:suff w:val="space"/></w:lvl>'
         for i, (fmt, text) in enumerate(levels))
     abstract = parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
@@ -100,6 +102,39 @@ def test_docx_numbering_start_override_and_decimal():
     numbered(doc.add_paragraph("甲。"), 95)
     numbered(doc.add_paragraph("乙。"), 95)
     assert read_document(docx_bytes(doc), "x.docx") == ["第101条 甲。", "第102条 乙。"]
+
+
+LEVELS = [("chineseCounting", "第%1章"), ("chineseCounting", "第%2条"), ("chineseCounting", "（%3）")]
+
+
+def chapters_articles_items(restarts):
+    doc = docx.Document()
+    add_numbering(doc, 96, 97, LEVELS, restarts=restarts)
+    for text, level in [("总则", 0), ("甲。", 1), ("乙：", 1), ("子；", 2), ("丑。", 2), ("丙：", 1), ("寅。", 2),
+                        ("附则", 0), ("丁：", 1), ("卯。", 2)]:
+        numbered(doc.add_paragraph(text), 97, ilvl=level)
+    return read_document(docx_bytes(doc), "x.docx")
+
+
+def test_docx_lvl_restart_zero_counts_articles_across_chapters():
+    lines = chapters_articles_items({1: 0})
+    assert lines == ["第一章 总则", "第一条 甲。", "第二条 乙：", "（一） 子；", "（二） 丑。", "第三条 丙：",
+                     "（一） 寅。", "第二章 附则", "第四条 丁：", "（一） 卯。"]
+    draft = parse_lines(lines)
+    assert [a.number for a in draft.articles] == [1, 2, 3, 4] and draft.warnings == []
+
+
+def test_docx_lvl_restart_names_the_level_that_restarts_it():
+    # Items restart only at a new chapter (level 1 in Word's one-based count), not at each article.
+    lines = chapters_articles_items({1: 0, 2: 1})
+    assert [ln.split(" ")[0] for ln in lines] == ["第一章", "第一条", "第二条", "（一）", "（二）", "第三条", "（三）",
+                                                  "第二章", "第四条", "（一）"]
+
+
+def test_docx_without_lvl_restart_restarts_after_any_earlier_level():
+    lines = chapters_articles_items({2: 5})  # a value that is not an earlier level is ignored
+    assert [ln.split(" ")[0] for ln in lines] == ["第一章", "第一条", "第二条", "（一）", "（二）", "第三条", "（一）",
+                                                  "第二章", "第一条", "（一）"]
 
 
 @pytest.mark.parametrize("n, fmt, text", [
