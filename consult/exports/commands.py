@@ -131,13 +131,14 @@ def feedback_command(draft_id, out, contact_point, commenter_receipt, all_contac
     if sum(bool(x) for x in (contact_point, commenter_receipt, all_contact_points, all_commenters)) != 1:
         fail("choose one of --contact-point, --commenter-receipt, --all-contact-points, --all-commenters")
     config = current_app.config
+    if doc_number is None:
+        doc_number = config.get("FEEDBACK_DOC_NUMBER", "")
     head = Letterhead(issuing_body=config.get("ISSUING_BODY") or Letterhead.issuing_body,
-                      doc_number=doc_number if doc_number is not None else config.get("FEEDBACK_DOC_NUMBER", ""),
-                      as_draft=draft_letter)
+                      doc_number=doc_number, as_draft=draft_letter)
     options = _options(with_names=with_names)
     several = all_contact_points or all_commenters
     if several and out.suffix and out.suffix.lower() != ".zip":
-        fail(f"--out must be a folder or end in .zip with --all-contact-points/--all-commenters (got {out.name})")
+        fail(f"--out must be a folder or end in .zip for a batch of letters (got {out.name})")
     if several and not out.suffix:
         _letters_into_folder(draft, out, options, head, all_contact_points)
         return

@@ -52,8 +52,8 @@ def build_feedback_letter(letter: FeedbackLetter, out: str | IO[bytes], *, fonts
         add_body(doc, "本函为征求意见稿：部分意见尚未答复，最终采纳情况以正式反馈函为准。")
     if letter.reference:
         add_body(doc, f"（编号：{letter.reference}）", indent=False)
-    headers, widths = (OWN_LETTER_HEADERS, OWN_LETTER_WIDTHS_MM) if own else (LETTER_HEADERS, LETTER_WIDTHS_MM)
-    table = FastTable(doc, headers, widths)
+    table = (FastTable(doc, OWN_LETTER_HEADERS, OWN_LETTER_WIDTHS_MM) if own
+             else FastTable(doc, LETTER_HEADERS, LETTER_WIDTHS_MM))
     open_ = False
     for number, row in enumerate(letter.comments, start=1):
         table.append(letter_cells(row, number, own=own))

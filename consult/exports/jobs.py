@@ -154,7 +154,8 @@ def run_job(job_id: int) -> ExportJob | None:
         directory.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as out:
             run_export(draft, kind, params, out, actor=actor, fonts=fonts_from_config(current_app.config),
-                       issuing_body=current_app.config.get("ISSUING_BODY", ""), progress=_Progress(job_id, total))
+                       issuing_body=current_app.config.get("ISSUING_BODY", ""),
+                       progress=_Progress(job_id, total))
         db.session.commit()  # the audit event; and a fresh look at the job, which a purge may have changed
         job = db.session.get(ExportJob, job_id)
         db.session.refresh(job)

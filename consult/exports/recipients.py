@@ -40,7 +40,8 @@ def contact_point_by_code(code: str) -> ContactPoint | None:
 def _letter(draft, addressee: str, kind: str, rows, reference: str, head: Letterhead, number: int = 1
             ) -> FeedbackLetter:
     return FeedbackLetter(draft_title=titled(draft.title, draft.current_version.label), addressee=addressee,
-                          kind=kind, comments=rows, period=consultation_period(draft), sender=head.issuing_body,
+                          kind=kind, comments=rows, period=consultation_period(draft),
+                          sender=head.issuing_body,
                           date=cn_date(datetime.now(timezone.utc).replace(tzinfo=None)), reference=reference,
                           doc_number=head.doc_number.replace("{n}", str(number)), is_draft=head.as_draft)
 
@@ -98,7 +99,8 @@ def _person_conditions(comment: Comment) -> list:
 
 def _comment_by_receipt(draft, receipt_code: str) -> Comment:
     code = (receipt_code or "").strip().upper()
-    comment = db.session.scalar(select(Comment).where(Comment.receipt_code == code, Comment.draft_id == draft.id))
+    comment = db.session.scalar(select(Comment).where(Comment.receipt_code == code,
+                                                      Comment.draft_id == draft.id))
     if comment is None:
         raise ExportError(_("本草案没有回执编号为 %(code)s 的意见。", code=receipt_code), "receipt_code")
     if comment.moderation_state not in DEFAULT_STATES:
@@ -124,8 +126,9 @@ def commenter_letter(draft, receipt_code: str, options: ExportOptions | None = N
 
 def _people(draft) -> dict[tuple, str]:
     """Commenters who asked for feedback, grouped by name + contact → one of their receipt codes."""
-    rows = db.session.execute(select(Comment.receipt_code, Comment.commenter_name, Comment.commenter_contact)
-                              .where(*_received(draft), Comment.wants_feedback.is_(True)).order_by(Comment.id))
+    columns = (Comment.receipt_code, Comment.commenter_name, Comment.commenter_contact)
+    rows = db.session.execute(select(*columns).where(*_received(draft), Comment.wants_feedback.is_(True))
+                              .order_by(Comment.id))
     people: dict[tuple, str] = {}
     for code, name, contact in rows:
         people.setdefault((name, contact) if contact else (code,), code)

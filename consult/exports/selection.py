@@ -77,7 +77,7 @@ def options_for(user, *, with_text=False, with_names=False, with_contacts=False,
 
 @dataclass
 class ExportScope:
-    """A validated Selection of one draft's comments, the version whose outline orders them, the role's options."""
+    """A validated Selection of a draft's comments, the version whose outline orders them, the options."""
 
     draft: object
     version: DraftVersion
@@ -102,7 +102,7 @@ class ExportScope:
 
 
 def selection_for(draft, selection: Selection | Mapping | None) -> Selection:
-    """The strict Selection of `draft` for a Selection or a mapping of keys (bad input raises SelectionError)."""
+    """The strict Selection of `draft` from a Selection or a mapping of keys (SelectionError if bad)."""
     if isinstance(selection, Selection):
         return selection.replace(draft_id=draft.id)
     return Selection.from_args(dict(selection or {}), draft=draft, strict=True)
@@ -126,8 +126,8 @@ def select_comments(draft, selection: Selection | Mapping | None = None, *,
             ids = set(matching_comment_ids(sel.query, draft_id=draft.id, filters=search_filters))
         except ValueError as exc:  # the search's query errors carry a user-facing message
             raise ExportError(str(exc.args[0]) if exc.args else str(exc), "query") from None
-    return ExportScope(draft=draft, version=version, selection=sel, ids=ids, options=options or ExportOptions(),
-                       extra=list(extra or ()))
+    return ExportScope(draft=draft, version=version, selection=sel, ids=ids,
+                       options=options or ExportOptions(), extra=list(extra or ()))
 
 
 def _section_rank(sel: ExportScope):
@@ -185,7 +185,8 @@ def take_census(sel: ExportScope) -> Census:
     stmt = _joined(sel, Comment.id, Comment.article_id, Comment.channel, Comment.contact_point_id,
                    Comment.meeting_id, Comment.duplicate_group_id, DuplicateGroup.confirmed,
                    Comment.commenter_name, Comment.is_organisation, Comment.commenter_is_minor,
-                   Comment.decision, Comment.paragraph_no, Comment.item_no, ContactPoint.name.label("point_name"),
+                   Comment.decision, Comment.paragraph_no, Comment.item_no,
+                   ContactPoint.name.label("point_name"),
                    Meeting.held_on, Meeting.kind.label("meeting_kind"))
     for row in db.session.execute(stmt):
         if sel.ids is not None and row.id not in sel.ids:

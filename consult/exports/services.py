@@ -34,7 +34,8 @@ EXTENSIONS = {"summary": ("docx",), "sheet": SHEET_FORMATS, "feedback": ("docx",
 
 
 def export_summary(draft, out: str | IO[bytes], *, selection: Selection | Mapping | None = None,
-                   options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+                   options: ExportOptions | None = None, progress: ProgressFn | None = None,
+                   actor=None) -> int:
     """Write the Word summary of the selected comments; returns the number of table rows."""
     from consult.exports.summary import build_summary
 
@@ -45,15 +46,17 @@ def export_summary(draft, out: str | IO[bytes], *, selection: Selection | Mappin
     return rows
 
 
-def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx", selection: Selection | Mapping | None = None,
-                 options: ExportOptions | None = None, progress: ProgressFn | None = None, actor=None) -> int:
+def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx",
+                 selection: Selection | Mapping | None = None, options: ExportOptions | None = None,
+                 progress: ProgressFn | None = None, actor=None) -> int:
     """Write every selected comment to an .xlsx or .csv; returns the number of comments."""
     from consult.exports.sheet import build_sheet_csv, build_sheet_xlsx, sheet_columns
 
     if fmt not in SHEET_FORMATS:
         raise ExportError(_("不支持的表格格式：%(value)s", value=fmt), "format")
     scope = select_comments(draft, selection, options=options)
-    columns = sheet_columns(with_contacts=scope.options.with_contacts, with_internal=scope.options.with_internal)
+    opts = scope.options
+    columns = sheet_columns(with_contacts=opts.with_contacts, with_internal=opts.with_internal)
     build = build_sheet_xlsx if fmt == "xlsx" else build_sheet_csv
     count = build(iter_rows(scope, with_tags=True), out, columns, progress=progress)
     record(actor, "export.sheet", draft, format=fmt, selection=scope.selection.to_args(), rows=count,

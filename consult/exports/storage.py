@@ -58,7 +58,7 @@ def _remove_file(job: ExportJob, status: str, days: int) -> bool:
 
 
 def expire_exports(export_dir: str | Path, days: int, now: datetime | None = None) -> list[ExportJob]:
-    """Delete files of finished jobs older than `days` (and stray files in EXPORT_DIR); flush, never commit."""
+    """Delete the files of finished jobs older than `days`, and stray files in EXPORT_DIR; flush only."""
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     expired = list(db.session.scalars(select(ExportJob).where(
@@ -70,8 +70,8 @@ def expire_exports(export_dir: str | Path, days: int, now: datetime | None = Non
         kept = set(db.session.scalars(select(ExportJob.file_path).where(ExportJob.file_path != "")))
         for path in directory.iterdir():
             # Stray files: a build whose process died, or a job row deleted with its draft.
-            if (path.is_file() and str(path) not in kept
-                    and datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None) < cutoff):
+            modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+            if path.is_file() and str(path) not in kept and modified < cutoff:
                 path.unlink(missing_ok=True)
     db.session.flush()
     return expired

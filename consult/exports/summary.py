@@ -180,15 +180,18 @@ def _tally_table(doc, data: SummaryData) -> None:
     def line(label: str, count: int, tally: dict) -> None:
         table.append((label, count, *(tally.get(code, 0) for code in TALLY_CODES)))
 
-    for section in (SECTION_GENERAL, SECTION_TITLE):
-        if data.stats.section_counts.get(section, (0, 0))[0]:
-            line(SECTION_TITLES[section], data.stats.section_counts[section][0], data.stats.section_tally[section])
+    def section(key: str) -> None:
+        count = data.stats.section_counts.get(key, (0, 0))[0]
+        if count:
+            line(SECTION_TITLES[key], count, data.stats.section_tally.get(key, {}))
+
+    section(SECTION_GENERAL)
+    section(SECTION_TITLE)
     for entry in data.outline:
         if entry.kind == "article" and entry.count:
             line(entry.heading, entry.count, entry.tally)
-    for section in (SECTION_NEW, SECTION_OTHER):
-        if data.stats.section_counts.get(section, (0, 0))[0]:
-            line(SECTION_TITLES[section], data.stats.section_counts[section][0], data.stats.section_tally[section])
+    section(SECTION_NEW)
+    section(SECTION_OTHER)
     line("合计", data.stats.total, data.stats.tally)
 
 

@@ -20,7 +20,8 @@ def source_text(channel: str, point_name: str | None, held_on: date | None, meet
     if not point_name:
         return channel_label
     if held_on is not None:
-        return f"{point_name}\n{MEETING_KIND.formal(meeting_kind) if meeting_kind else channel_label} {held_on.isoformat()}"
+        kind = MEETING_KIND.formal(meeting_kind) if meeting_kind else channel_label
+        return f"{point_name}\n{kind} {held_on.isoformat()}"
     return f"{point_name}\n{channel_label}"
 
 

@@ -10,6 +10,8 @@ from consult.exports.records import CommentRow, Fonts, OutlineEntry, SummaryData
 from consult.exports.summary import SummaryOrderError, build_summary
 from consult.exports.wordlayout import FastTable, new_document
 
+from .conftest import comment_tables
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -44,8 +46,11 @@ def test_rows_land_under_their_articles_and_order_is_checked():
     out = io.BytesIO()
     assert build_summary(data(rows, {1: 1, 3: 2}), out) == 3
     doc = Document(io.BytesIO(out.getvalue()))
-    assert [t.rows[1].cells[2].text for t in doc.tables] == ["甲", "丙一"]
-    assert len(doc.tables[1].rows) == 3
+    rows = comment_tables(out.getvalue())
+    assert [(heading, row["修改意见或建议"]) for heading, row in rows] == [("第1条", "甲"), ("第3条", "丙一"),
+                                                                     ("第3条", "丙二")]
+    assert "条款" not in rows[0][1]  # no comment on a paragraph: the article is named in the heading only
+    assert len(doc.tables) == 3  # the front matter's tally, then one table per article with comments
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "第2条" not in headings  # a filtered summary (no empty articles) skips articles without comments
     assert headings[-2:] == ["第1条", "第3条"]
@@ -61,6 +66,15 @@ def test_group_row_shows_the_count_and_its_commenters():
                   duplicate_sources="甲联系点、乙联系点", commenter="张*")
     out = io.BytesIO()
     build_summary(data([grouped], {2: 3}), out)
-    cells = [c.text for c in Document(io.BytesIO(out.getvalue())).tables[0].rows[1].cells]
-    assert cells[2] == "相同的意见\n（共 3 条相同意见）"
-    assert cells[4] == "张*、李* 等 3 人" and cells[5] == "甲联系点、乙联系点"
+    cells = comment_tables(out.getvalue())[0][1]
+    assert cells["修改意见或建议"] == "相同的意见\n（共 3 条相同意见）"
+    assert cells["提出人/单位"] == "张*、李* 等 3 人" and cells["来源"] == "甲联系点、乙联系点"
+
+
+def test_paragraph_comments_keep_a_part_column_without_the_article():
+    rows = [row(1, 2, "整条"), row(2, 2, "某款", part_label="第二款")]
+    entries = data(rows, {2: 2})
+    entries.outline[2].has_parts = True
+    out = io.BytesIO()
+    build_summary(entries, out)
+    assert [r["条款"] for _h, r in comment_tables(out.getvalue())] == ["本条", "第二款"]

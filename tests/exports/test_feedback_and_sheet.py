@@ -14,7 +14,8 @@ from consult.comments.services import enter_comment
 from consult.exports.feedback import build_feedback_letter
 from consult.errors import UserError
 from consult.exports.recipients import (
-    Letterhead, commenter_letter, commenter_letters, contact_point_letter, contact_point_letters, letter_counts)
+    Letterhead, commenter_letter, commenter_letters, contact_point_letter, contact_point_letters,
+    letter_counts)
 from consult.exports.selection import ExportOptions
 from consult.exports.services import export_feedback, export_sheet
 
@@ -178,7 +179,8 @@ def test_xlsx_keeps_formula_like_text_as_text(scenario, db):
     enter_comment(scenario.draft, contact_point=scenario.point, anchor="第五条", body="=1+1", actor=scenario.staff)
     db.session.commit()
     out = io.BytesIO()
-    export_sheet(scenario.draft, out, fmt="xlsx", selection={"article_id": scenario.comments["a5"].article_id})
+    article_id = scenario.comments["a5"].article_id
+    export_sheet(scenario.draft, out, fmt="xlsx", selection={"article_id": article_id})
     workbook = load_workbook(io.BytesIO(out.getvalue()))
     cells = [row[3] for row in workbook["意见"].iter_rows(min_row=2)]
     formula_like = [cell for cell in cells if cell.value == "=1+1"]

@@ -118,7 +118,8 @@ def test_a_job_purged_while_it_builds_leaves_no_file(db, scenario, app, monkeypa
         return count
 
     monkeypatch.setattr(jobs, "run_export", build_then_purge)
-    job = start_export_job(scenario.draft, "sheet", {"format": "xlsx", "with_contacts": True}, actor=scenario.staff)
+    job = start_export_job(scenario.draft, "sheet", {"format": "xlsx", "with_contacts": True},
+                           actor=scenario.staff)
     db.session.commit()
     jobs.run_job(job.id)
     db.session.rollback()

@@ -49,8 +49,9 @@ def busy_scenario(scenario, db):
     """The scenario plus what stresses the layout: long names, many dated meetings, long unbroken text."""
     staff, draft = scenario.staff, scenario.draft
     for days in range(2, 6):
-        meeting = create_meeting(draft, scenario.other_point, held_on=scenario.meeting.held_on - timedelta(days=days),
-                                 kind="residents_meeting", place="镇政府会议室", attendance=0, actor=staff)
+        held_on = scenario.meeting.held_on - timedelta(days=days)
+        meeting = create_meeting(draft, scenario.other_point, held_on=held_on, kind="residents_meeting",
+                                 place="镇政府会议室", attendance=0, actor=staff)
         enter_comment(draft, contact_point=scenario.other_point, anchor="第四条第二款", meeting=meeting,
                       body="建议民宿登记实行网上办理，" * 6, reason="方便群众。" * 5, actor=staff,
                       commenter_name="清江市西山镇民宿行业协会", commenter_category="社会组织")
@@ -110,7 +111,8 @@ def test_summary_renders_to_pdf_without_overflow(busy_scenario, tmp_path):
 
     # Every date printed in a table cell stays whole on one line.
     doc = Document(io.BytesIO(data))
-    dates = {d for table in doc.tables for row in table.rows for cell in row.cells for d in DATE.findall(cell.text)}
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    dates = {d for text in cells for d in DATE.findall(text)}
     assert len(dates) >= 5
     for value in dates:
         assert value in layout, f"date {value} is broken across lines"
