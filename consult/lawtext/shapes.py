@@ -18,7 +18,7 @@ _APPENDIX_RE = re.compile(r"[#\s]*附\s*(?:件|表|录)")
 _STANDALONE_CAPTION_RE = re.compile(r"〖([^〗]{1,12})〗|【([^】]{1,12})】|\[([^\]]{1,12})\]|\(([^()]{1,12})\)")
 # Bracketed lines that are not captions: 题注 (dates, meetings), version suffixes, deletion marks, items.
 _NOT_CAPTION_RE = re.compile(r"[\d年月日]|草案|稿|删去|删除|通过|审议|批准|公布|会议|公告|^[一二三四五六七八九十百]+$")
-_TITLE_END_RE = re.compile(r"(?:条例|办法|规定|决定|细则|规则)$")
+_TITLE_END_RE = re.compile(r"(?:条例|办法|规定|决定|细则|规则|修正案)$")
 _PLACE_END_RE = re.compile(r"(?:省|市|县|区|州|盟|旗)$")
 _MARKUP_RE = re.compile(r"#{1,6}")
 # Headings a code may leave unnumbered while its other divisions carry numbers.

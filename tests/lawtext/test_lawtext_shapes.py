@@ -164,6 +164,21 @@ def test_notice_before_a_title_on_two_lines():
     assert draft.preamble == ["征求意见稿", "意见请寄清江市人大常委会法工委。"]
 
 
+def test_notice_before_an_amendment_title():
+    text = ("征求意见的公告\n请于2026年2月1日前提出意见。\n关于修改《清江市民宿管理条例》的决定（草案）\n"
+            "一、将第五条修改为：“民宿应当明码标价。”\n二、删去第八条。\n")
+    draft = parse_text(text)
+    assert draft.kind == "amendment"
+    assert (draft.title, draft.version_label) == ("关于修改《清江市民宿管理条例》的决定", "草案")
+    assert draft.preamble == ["征求意见的公告", "请于2026年2月1日前提出意见。"]
+    assert [a.number for a in draft.articles] == [1, 2]
+
+
+def test_first_line_stays_the_title_when_no_line_looks_like_one():
+    draft = parse_text("清江市民宿服务指引\n说明文字。\n第一条 甲。\n")
+    assert draft.title == "清江市民宿服务指引" and draft.preamble == ["说明文字。"]
+
+
 # 6. An appendix with its own article-like lines.
 def test_appendix_with_its_own_articles_stays_trailing():
     text = ("清江市民宿管理条例\n第一条 甲。\n第二条 乙。\n第三条 本条例自2026年1月1日起施行。\n"
@@ -191,3 +206,43 @@ def test_appendix_marker_followed_by_continuing_numbers_is_not_an_appendix():
     draft = parse_text("第一条 甲。\n附件一\n第二条 乙。\n")
     assert [a.key for a in draft.articles] == ["1", "2"]
     assert draft.articles[0].paragraphs == ["甲。", "附件一"]
+
+
+# All the shapes in one invented code, as a drafting office might publish it.
+COMBINED = """关于公开征求《清江市湿地保护条例（草案）》意见的公告
+现将草案全文公布，请于2026年3月31日前提出意见。
+清江市湿地保护条例（草案）
+第一章　总　则
+（立法目的）
+第一条：为了保护清江市的湿地资源，制定本条例。
+（适用范围）
+第二条中心城区及各县区的湿地保护，适用本条例。
+第三条与本市相邻的县区签订合作协议的，从其约定。
+第二章　保护措施
+第四条　市人民政府应当编制湿地保护规划。
+第五条所列的重要湿地，由市人民政府公布名录。
+第六条规定的湿地名录每五年调整一次。
+前款规定的调整，应当听取公众意见。
+附　　则
+第七条　本条例自2026年10月1日起施行。
+附件一
+清江市重要湿地名录管理办法
+第一条　为了管理重要湿地名录，制定本办法。
+第二条　名录由市林业主管部门维护。
+"""
+
+
+def test_all_shapes_in_one_code():
+    draft = parse_text(COMBINED)
+    assert (draft.title, draft.version_label) == ("清江市湿地保护条例", "草案")
+    assert draft.preamble == COMBINED.splitlines()[:2]
+    assert [(d.number, d.label, d.title) for d in draft.divisions] == [
+        (1, "第一章", "总　则"), (2, "第二章", "保护措施"), (None, "", "附　　则")]
+    assert [(a.key, a.caption, a.division) for a in draft.articles] == [
+        ("1", "（立法目的）", 0), ("2", "（适用范围）", 0), ("3", None, 0), ("4", None, 1), ("5", None, 1),
+        ("6", None, 1), ("7", None, 2)]
+    assert draft.articles[0].paragraphs == ["为了保护清江市的湿地资源，制定本条例。"]
+    assert draft.articles[5].paragraphs == ["规定的湿地名录每五年调整一次。", "前款规定的调整，应当听取公众意见。"]
+    assert draft.trailing == COMBINED.splitlines()[16:]
+    assert codes(draft) == [("appendix_articles", 19)]
+    assert visible_pieces(draft) == visible_input(COMBINED)
