@@ -25,8 +25,10 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 RECEIPT_RE = re.compile(rf"[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}")
 # Invisible characters removed from everything people type: zero-width spaces and joiners, the byte-order
 # mark, and bidirectional embeddings/overrides/isolates (which can make displayed text lie about its order).
-# Without this, 停\u200b车 would look like 停车 and never be found by it.
-INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Without this, 停\u200b车 would look like 停车 and never be found by it. Control characters other than tab
+# and line ends go too: NUL is refused by PostgreSQL (a 500 instead of a comment) and breaks exports.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+                          "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 class CommentError(UserError):

@@ -23,8 +23,9 @@ CONTACT_POINT_COLUMNS = ("code", "name", "district", "kind", "community", "addre
 _ALIASES = {"编码": "code", "代码": "code", "名称": "name", "区": "district", "区县": "district",
             "类型": "kind", "社区": "community", "地址": "address"}
 MAX_ERRORS_SHOWN = 20
-# Column widths of the table: a longer value is refused with its line (PostgreSQL would fail the whole upload).
-_MAX_LENGTH = {name: ContactPoint.__table__.c[name].type.length for name in CONTACT_POINT_COLUMNS if name != "kind"}
+# Column widths: a longer value is refused with its line (PostgreSQL would fail the whole upload).
+_MAX_LENGTH = {name: ContactPoint.__table__.c[name].type.length
+               for name in CONTACT_POINT_COLUMNS if name != "kind"}
 
 
 class ContactPointImportError(UserError):

@@ -9,10 +9,11 @@ import openpyxl
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-DOCX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+DOCX_TYPES = (f'<?xml version="1.0"?><Types xmlns="{TYPES_NS}">'
               '<Default Extension="xml" ContentType="application/xml"/>'
               f'<Override PartName="/word/document.xml" ContentType="{DOCX_MAIN}"/></Types>')
-XLSX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+XLSX_TYPES = (f'<?xml version="1.0"?><Types xmlns="{TYPES_NS}">'
               '<Default Extension="xml" ContentType="application/xml"/></Types>')
 BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
     f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)) + ']>')
@@ -30,7 +31,8 @@ def zipped(entries: dict[str, bytes | str]) -> bytes:
 
 def docx_with_body(body_xml: str, prolog: str = "") -> bytes:
     """A minimal .docx whose document.xml holds `body_xml` after an optional DOCTYPE prolog."""
-    xml = f'<?xml version="1.0"?>{prolog}<w:document xmlns:w="{W_NS}"><w:body>{body_xml}</w:body></w:document>'
+    xml = (f'<?xml version="1.0"?>{prolog}<w:document xmlns:w="{W_NS}">'
+           f'<w:body>{body_xml}</w:body></w:document>')
     return zipped({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": xml})
 
 
@@ -58,8 +60,8 @@ def xlsx_with_sheet(sheet_xml: str, prolog: str = "") -> bytes:
                 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
                 '<sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet"/></Relationships>')
     sheet = (f'<?xml version="1.0"?>{prolog}<worksheet '
              f'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_xml}'
              '</sheetData></worksheet>')
@@ -68,7 +70,8 @@ def xlsx_with_sheet(sheet_xml: str, prolog: str = "") -> bytes:
 
 
 def inline_row(n: int, *values: str) -> str:
-    cells = "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values))
+    cells = "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>'
+                    for i, v in enumerate(values))
     return f'<row r="{n}">{cells}</row>'
 
 

@@ -36,8 +36,9 @@ DRAFT_FILES = [
 COMMENT_FILES = [
     ("zip-bomb", lambda: hostile.zip_bomb("xl/worksheets/sheet1.xml", 30 * 1024 * 1024, hostile.XLSX_TYPES),
      "bomb.xlsx", "压缩炸弹"),
-    ("xxe", lambda: hostile.xlsx_with_sheet(hostile.inline_row(1, "条款", "意见") + hostile.inline_row(2, "1", "&xxe;"),
-                                            hostile.XXE), "xxe.xlsx", None),
+    ("xxe", lambda: hostile.xlsx_with_sheet(
+        hostile.inline_row(1, "条款", "意见") + hostile.inline_row(2, "1", "&xxe;"), hostile.XXE),
+     "xxe.xlsx", None),
     ("billion-laughs", lambda: hostile.xlsx_with_sheet(
         hostile.inline_row(1, "条款", "意见") + hostile.inline_row(2, "1", "&lol9;"), hostile.BILLION_LAUGHS),
      "lol.xlsx", None),
@@ -51,11 +52,13 @@ COMMENT_FILES = [
 
 POINT_FILES = [
     ("binary", lambda: hostile.BINARY, "points.csv", "字符编码"),
-    ("xlsx-as-csv", lambda: hostile.zip_bomb("xl/workbook.xml", 1024, hostile.XLSX_TYPES), "points.csv", "Excel"),
+    ("xlsx-as-csv", lambda: hostile.zip_bomb("xl/workbook.xml", 1024, hostile.XLSX_TYPES), "points.csv",
+     "Excel"),
     ("control", lambda: ("code,name\n" + hostile.CONTROL * 40 + ",名称\n").encode(), "points.csv", None),
     ("no-header", lambda: "\n\n".encode(), "points.csv", None),
     ("empty", lambda: b"", "points.csv", "空"),
-    ("huge-field", lambda: ("code,name\nQJ-X-1," + "名" * 100_000 + "\n").encode(), "points.csv", "超过 200 个字符"),
+    ("huge-field", lambda: ("code,name\nQJ-X-1," + "名" * 100_000 + "\n").encode(), "points.csv",
+     "超过 200 个字符"),
 ]
 
 
@@ -102,7 +105,8 @@ def test_draft_upload_over_the_size_limit_is_refused_in_chinese(app, client, aut
     before = snapshot()
     body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
             + b"x" * (2 * 1024 * 1024) + b"\r\n--b--\r\n")  # raw bytes: no spooled file left behind
-    response = client.post("/drafts/upload", content_type="multipart/form-data; boundary=b", headers=ZH, data=body)
+    response = client.post("/drafts/upload", content_type="multipart/form-data; boundary=b", headers=ZH,
+                           data=body)
     assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)
     assert snapshot() == before
 
@@ -125,7 +129,8 @@ def _post_comments(client, draft, point, data: bytes, filename: str):
 
 
 @pytest.mark.parametrize("name, make, filename, words", COMMENT_FILES, ids=[c[0] for c in COMMENT_FILES])
-def test_comment_import_web_refuses(client, auth, facilitator, draft, point, snapshot, name, make, filename, words):
+def test_comment_import_web_refuses(client, auth, facilitator, draft, point, snapshot, name, make, filename,
+                                    words):
     auth.login(facilitator)
     before = snapshot()
     response = _post_comments(client, draft, point, make(), filename)
@@ -184,7 +189,8 @@ def test_macro_workbook_keeps_nothing_but_cell_text(runner, db, draft, point, tm
     result = runner.invoke(args=["comments", "import", str(path), "--draft", str(draft.id),
                                  "--contact-point", point.code])
     stored_columns = {c.name for c in CommentImport.__table__.columns}
-    assert stored_columns <= {"id", "draft_id", "file_hash", "filename", "row_count", "created_by_id", "created_at"}
+    assert stored_columns <= {"id", "draft_id", "file_hash", "filename", "row_count", "created_by_id",
+                              "created_at"}
     if result.exit_code == 0:
         assert [c.body for c in db.session.query(Comment)] == ["意见"]
 
