@@ -59,7 +59,7 @@ class CommentRow:
     created_at: str = ""
     receipt_code: str = ""
     moderation_state: str = ""
-    decision: str = "未处理"  # formal wording for staff documents, e.g. 采纳
+    decision: str = DECISION_OR_UNDECIDED.formal("none")  # formal wording for staff documents, e.g. 采纳
     decision_code: str | None = None  # None = not decided yet
     decision_reason: str = ""
     tags: str = ""

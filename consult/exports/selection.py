@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, select
 
 from consult.comments.models import Comment, DuplicateGroup, Tag, comment_tags
 from consult.comments.selection import Selection
-from consult.comments.vocabulary import CHANNEL, UNDECIDED, decision_formal
+from consult.comments.vocabulary import ANCHOR, CHANNEL, UNDECIDED, decision_formal
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Article, DraftVersion
 from consult.drafts.queries import text_outline
@@ -225,12 +225,8 @@ def take_census(sel: ExportScope) -> Census:
 
 
 def _anchor_label(row, version_labels: dict) -> str:
-    if row.anchor_kind == "general":
-        return "总体意见"
-    if row.anchor_kind == "title":
-        return "名称"
-    if row.anchor_kind == "new_article":
-        return "新增条款"
+    if row.anchor_kind in ("general", "title", "new_article"):
+        return ANCHOR.formal(row.anchor_kind)
     if row.number is None:
         return "原条文（已删除）"
     label = article_label(row.number, row.suffix) + _part_label(row)
