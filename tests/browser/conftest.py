@@ -91,7 +91,8 @@ def _config(tmp_dir: Path) -> dict:
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": True,
         "COMMENT_RATE_LIMIT": "10000 per minute",
-        "LOGIN_RATE_LIMIT": "10000 per minute",
+        "LOGIN_FAILURES_PER_ADDRESS": "10000 per minute",
+        "RECEIPT_RATE_LIMIT": "10000 per minute",
         "TESTING": False,
     }
 
@@ -103,19 +104,15 @@ def _build_app(config: dict):
     from consult import create_app
     from consult.demo import load_demo
     from consult.extensions import db
+    from consult.search.services import sync_pending
 
     app = create_app(dict(config))
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"), revision="heads")
         load_demo()
         db.session.commit()
-        try:
-            from consult.search.services import sync_pending
-        except ImportError:
-            sync_pending = None
-        if sync_pending is not None:
-            sync_pending()
-            db.session.commit()
+        sync_pending()
+        db.session.commit()
         db.session.remove()
     return app
 
@@ -321,7 +318,7 @@ class Seed:
         from datetime import date
 
         from consult.drafts.models import Draft
-        from consult.intake.services import create_meeting
+        from consult.contact_points.services import create_meeting
 
         def make(db):
             user = demo_user(self.app, username)
@@ -336,7 +333,7 @@ class Seed:
 
     def entered_comment(self, username: str = "facilitator", meeting_id: int | None = None) -> dict:
         """A comment entered by the facilitator at their first contact point; returns its id."""
-        from consult.comments.models import Meeting
+        from consult.contact_points.models import Meeting
         from consult.comments.services import enter_comment
         from consult.drafts.models import Draft
 

@@ -32,7 +32,7 @@ TANGLED = f"""{TANGLED_TITLE}
 第五条　第五条的正文。
 """
 PUBLISH = re.compile("^(公开|发布)$")  # the moderation buttons (wording settled by the vocabulary)
-REFUSE = re.compile("^(不予公开|驳回)$")
+REFUSE = re.compile("(不予公开|驳回)$")
 
 
 @pytest.fixture
@@ -133,6 +133,14 @@ def test_staff_moderate(staff_journey, live_server, seed):
     j.check()
     assert page.locator(f"#c-{refused['id']}").count() == 0, "a rejected comment must leave the queue"
     j.shot("moderated")
+
+    # The public article page shows the published comment with the name masked, never the rejected one.
+    j.home()
+    j.follow("公开页面", within=_draft_card(j, draft_title(live_server.app, seed.draft_id())))
+    j.follow("第十二条", within=page.locator("#art-12"))
+    public = page.locator(".article-comments").inner_text()
+    assert shown_body in public and "王*" in public and "王小明" not in public
+    assert refused_body not in public and "赵大伟" not in public
 
     j.follow("查询回执", within=page.locator("header"))
     page.get_by_label("回执编号").fill(refused["receipt_code"])
