@@ -93,6 +93,7 @@ def _config(tmp_dir: Path) -> dict:
         "COMMENT_RATE_LIMIT": "10000 per minute",
         "LOGIN_FAILURES_PER_ADDRESS": "10000 per minute",
         "RECEIPT_RATE_LIMIT": "10000 per minute",
+        "ISSUING_BODY": "清江市人大常委会法制工作委员会",  # letters are signed by the configured body
         "TESTING": False,
     }
 

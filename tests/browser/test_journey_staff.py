@@ -341,7 +341,8 @@ def test_staff_export_summary_feedback_letter_and_sheet(staff_journey, live_serv
     assert "孙丽" in letter and body in letter
     assert "采纳" in letter and "已在修改稿中写明更新周期" in letter
     assert "未处理" not in letter
-    assert live_server.app.config["ISSUING_BODY"] in letter
+    assert live_server.app.config["ISSUING_BODY"] == "清江市人大常委会法制工作委员会"
+    assert letter.splitlines()[0] == "清江市人大常委会法制工作委员会", "the letterhead is the configured body"
 
     # The spreadsheet.
     j.follow(re.compile(re.escape(title)))
