@@ -45,7 +45,7 @@ class Journey:
         self.check()
 
     def follow(self, name, *, within=None, exact: bool = True, nth: int = 0) -> None:
-        """Click the link called `name` (text or regex), optionally inside a locator, and wait for the page."""
+        """Click the link called `name` (text or regex), optionally inside a locator; wait for the page."""
         scope = within if within is not None else self.page
         links = scope.get_by_role("link", name=name, exact=exact if isinstance(name, str) else None)
         if links.count() == 0:
@@ -95,8 +95,8 @@ class Journey:
 
     def focused(self) -> dict:
         """The element that has the keyboard focus: tag, name, id."""
-        return self.page.evaluate("""() => { const el = document.activeElement;
-            return el ? {tag: el.tagName.toLowerCase(), name: el.getAttribute('name') || '', id: el.id || ''} : {}; }""")
+        return self.page.evaluate("""() => { const el = document.activeElement; return el ? {
+            tag: el.tagName.toLowerCase(), name: el.getAttribute('name') || '', id: el.id || ''} : {}; }""")
 
     # -- files ----------------------------------------------------------------------------------------
     def download(self, link) -> tuple[str, bytes]:

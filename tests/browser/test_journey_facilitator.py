@@ -41,7 +41,7 @@ def test_facilitator_meeting_five_comments_by_keyboard_spreadsheet_and_a_correct
     j = Journey(page, live_server, "facilitator")
     j.start()
     j.login("facilitator")
-    assert urlparse(page.url).path == "/intake/", f"a facilitator must land on the intake page, not {page.url}"
+    assert urlparse(page.url).path == "/intake/", f"a facilitator must land on the intake page: {page.url}"
     assert page.locator("h1").inner_text().strip() == "意见录入"
     j.shot("landing")
 

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.journeys import (EXPORT_WAIT_MS, Journey, comments_with_body, docx_text, draft_title, in_app,
-                                    xlsx_rows)
+from tests.browser.journeys import (EXPORT_WAIT_MS, Journey, comments_with_body, docx_text, draft_title,
+                                    in_app, xlsx_rows)
 from tests.browser.support import no_csp_errors
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def _draft_card(j: Journey, title: str):
     return card
 
 
-# -- publish guard -------------------------------------------------------------------------------------
+# -- publish guard -------------------------------------------------------------------------------------------
 def test_staff_publish_guard(staff_journey, live_server):
     """Upload a draft with two 第四条 → publishing refused → accept each warning → confirm → both 第四条 open."""
     j, page = staff_journey, staff_journey.page
@@ -107,7 +107,7 @@ def test_staff_publish_guard(staff_journey, live_server):
     j.check()
 
 
-# -- moderation ------------------------------------------------------------------------------------------
+# -- moderation ----------------------------------------------------------------------------------------------
 def test_staff_moderate(staff_journey, live_server, seed):
     """审核网上意见: publish one comment, reject another with a reason the commenter reads on the receipt."""
     j, page = staff_journey, staff_journey.page
@@ -152,7 +152,7 @@ def test_staff_moderate(staff_journey, live_server, seed):
     assert no_csp_errors(page) == []
 
 
-# -- search inside the workbench ---------------------------------------------------------------------------
+# -- search inside the workbench -----------------------------------------------------------------------------
 def test_staff_search_in_the_workbench(staff_journey, live_server, seed):
     """The workbench's keyword box finds comments of every channel and state, grouped by article."""
     j, page = staff_journey, staff_journey.page
@@ -182,12 +182,12 @@ def test_staff_search_in_the_workbench(staff_journey, live_server, seed):
     j.follow(re.compile("在工作台处理"), within=groups.filter(has_text="第十一条").first)
     assert "第十一条" in page.locator("h1").inner_text()
     assert page.locator(f"#c-{met['id']}").count() == 1
-    assert page.locator("main").get_by_role("searchbox").count() >= 1, "the article workbench has no keyword box"
+    assert page.locator("main").get_by_role("searchbox").count() >= 1, "no keyword box on the article page"
     j.shot("article-workbench")
     j.check()
 
 
-# -- duplicates -----------------------------------------------------------------------------------------------
+# -- duplicates ----------------------------------------------------------------------------------------------
 def test_staff_confirm_a_duplicate_group_and_decide_it_once(staff_journey, live_server, seed):
     """重复意见: detect, confirm the group, one decision → every member shows it."""
     j, page = staff_journey, staff_journey.page
@@ -242,7 +242,7 @@ def _find_group(j: Journey, body: str):
     pytest.fail(f"no duplicate group holds {body!r}: {j.main_text()[:600]}", pytrace=False)
 
 
-# -- decide with a reason -----------------------------------------------------------------------------------
+# -- decide with a reason ------------------------------------------------------------------------------------
 def test_staff_decide_with_a_reason_and_the_error_beside_the_field(staff_journey, live_server, seed):
     """未采纳 without a reason → message beside the reason field, focus on it; with a reason → saved."""
     j, page = staff_journey, staff_journey.page
@@ -266,10 +266,11 @@ def test_staff_decide_with_a_reason_and_the_error_beside_the_field(staff_journey
     assert field.is_visible(), "the reason field must be shown again, open"
     assert field.get_attribute("aria-invalid") == "true"
     described = (field.get_attribute("aria-describedby") or "").split()
-    beside = [page.locator(f"#{ident}").inner_text() for ident in described if page.locator(f"#{ident}").count()]
+    beside = [page.locator(f"#{ident}").inner_text() for ident in described
+              if page.locator(f"#{ident}").count()]
     assert any("理由" in text for text in beside), \
         f"no message tied to the reason field (aria-describedby {described}): {item.inner_text()[:400]}"
-    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'r-{comment['id']}'",
+    page.wait_for_function(f"() => document.activeElement?.id === 'r-{comment['id']}'",
                            timeout=5_000)
     assert comments_with_body(live_server.app, body)[0]["decision"] is None, "a refused decision was stored"
 
@@ -286,7 +287,7 @@ def test_staff_decide_with_a_reason_and_the_error_beside_the_field(staff_journey
     assert (stored["decision"], stored["decision_reason"]) == ("not_adopted", reason)
 
 
-# -- exports ---------------------------------------------------------------------------------------------------
+# -- exports -------------------------------------------------------------------------------------------------
 def test_staff_export_summary_feedback_letter_and_sheet(staff_journey, live_server, seed):
     """导出: Word summary, one commenter's feedback letter, the .xlsx list — each downloaded and opened."""
     j, page = staff_journey, staff_journey.page
@@ -375,7 +376,7 @@ def _download_finished(j: Journey, step: str) -> tuple[str, bytes]:
     return j.download(link)
 
 
-# -- data other users would have created -----------------------------------------------------------------------
+# -- data other users would have created ---------------------------------------------------------------------
 def _entered(app, draft_id: int, anchor: str, body: str, *, username: str = "facilitator",
              point_index: int = 0) -> dict:
     """A comment a facilitator recorded for one of their contact points."""
@@ -386,8 +387,8 @@ def _entered(app, draft_id: int, anchor: str, body: str, *, username: str = "fac
     def make(db):
         user = demo_user(app, username)
         point = sorted(user.contact_points, key=lambda cp: cp.code)[point_index]
-        comment = enter_comment(db.session.get(Draft, draft_id), contact_point=point, anchor=anchor, body=body,
-                                actor=user)
+        draft = db.session.get(Draft, draft_id)
+        comment = enter_comment(draft, contact_point=point, anchor=anchor, body=body, actor=user)
         db.session.flush()
         return {"id": comment.id, "receipt_code": comment.receipt_code, "body": body}
 
