@@ -59,11 +59,13 @@ def main():
 
 def register(app) -> None:
     """Attach every feature's command group to `app.cli`."""
-    from consult.accounts.commands import contact_points_cli, users_cli
-    from consult.comments.commands import comments_cli, privacy_cli
+    from consult.accounts.commands import users_cli
+    from consult.comments.commands import comments_cli
+    from consult.contact_points.commands import contact_points_cli
     from consult.demo import demo_command
     from consult.drafts.commands import drafts_cli
     from consult.exports.commands import export_cli
+    from consult.exports.privacy_commands import privacy_cli
     from consult.review.commands import review_cli
     from consult.search.commands import search_cli
 

@@ -1,7 +1,7 @@
 """Error pages: a clear message in the user's language, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -35,6 +35,17 @@ def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, handle)
     app.register_error_handler(CSRFError, handle)
+    app.register_error_handler(413, upload_too_large)
+
+
+def upload_too_large(error):
+    """A clear page for an upload above MAX_CONTENT_LENGTH: the limit, and that nothing was saved."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    shown = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+    message = _("上传的文件过大（上限 %(limit)s），未保存任何内容。请拆分或压缩文件后重新上传。", limit=shown)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, detail=""), 413
+    return render_template("errors/error.html", code=413, message=message, description=""), 413
 
 
 class UserError(ValueError):

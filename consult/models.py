@@ -6,4 +6,4 @@ from consult.comments.models import (  # noqa: F401
 from consult.contact_points.models import ContactPoint, Meeting  # noqa: F401
 from consult.drafts.models import Article, Division, Draft, DraftVersion  # noqa: F401
 from consult.exports.models import ExportJob  # noqa: F401
-from consult.search.models import SearchOutbox  # noqa: F401
+from consult.outbox import SearchOutbox  # noqa: F401

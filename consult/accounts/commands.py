@@ -1,20 +1,15 @@
-"""`consult users` and `consult contact-points` commands."""
+"""`consult users` commands."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from consult.accounts.services import AccountError, create_user
 from consult.cli import fail
-from consult.contact_points.imports import ContactPointImportError, decode_csv, import_contact_points
-from consult.contact_points.queries import point_by_code
 from consult.extensions import db
 
 users_cli = AppGroup("users", help="User accounts.")
-contact_points_cli = AppGroup("contact-points", help="Contact points (基层立法联系点).")
 
 
 @users_cli.command("create")
@@ -26,6 +21,10 @@ contact_points_cli = AppGroup("contact-points", help="Contact points (基层立�
 @click.option("--contact-point", "codes", multiple=True, help="Code of a contact point (facilitators).")
 def create_user_command(username, role, password, display_name, email, codes):
     """Create a user account."""
+    # A command is an entry point that composes packages: accounts sit below contact points, so the
+    # lookup is imported where the command runs, not when the accounts package loads.
+    from consult.contact_points.queries import point_by_code
+
     points = []
     for code in codes:
         cp = point_by_code(code)
@@ -39,20 +38,3 @@ def create_user_command(username, role, password, display_name, email, codes):
         fail(str(exc))
     db.session.commit()
     click.echo(f"created user {user.username} (id {user.id}, role {user.role})")
-
-
-@contact_points_cli.command("import")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
-def import_contact_points_command(path: Path, as_json: bool):
-    """Create or update contact points from a CSV file (code,name,district,kind,community,address)."""
-    if not path.exists():
-        fail(f"file not found: {path}")
-    try:
-        result = import_contact_points(decode_csv(path.read_bytes()))
-    except ContactPointImportError as exc:
-        db.session.rollback()
-        fail(f"{path.name}: {exc}")
-    db.session.commit()
-    click.echo(json.dumps(result) if as_json else
-               f"contact points: {result['created']} created, {result['updated']} updated")

@@ -12,7 +12,8 @@ from consult.drafts.models import Article, DraftVersion
 from consult.lawtext import AnchorRef, article_label, format_anchor, int_to_cn, parse_anchor, split_items
 
 _KIND_WORDS = {"general": "general", "title": "title", "new_article": "new_article"}
-_LABELS = ("general", "title", "new_article")  # anchors that are not a place in the text
+_LABELS = ("general", "title", "new_article")
+_ADDRESS_RE = re.compile(r"\d+(?:-\d+)?_\d+")  # the unique address of a repeated number: 4_2, 12-1_2  # anchors that are not a place in the text
 
 
 def _label(kind: str) -> str:
@@ -54,7 +55,7 @@ class AnchorResolver:
         if not raw:
             raise CommentError(_("请选择或填写意见针对的条款。"), "anchor")
         forced = None
-        if "_" in raw.partition(".")[0]:
+        if _ADDRESS_RE.fullmatch(raw.partition(".")[0]):
             head, dot, rest = raw.partition(".")
             forced = self._by_address.get(head)
             if forced is None:

@@ -1,4 +1,4 @@
-"""`consult comments` and `consult privacy` commands (the same services as the web pages)."""
+"""`consult comments` commands (the same services as the web pages)."""
 from __future__ import annotations
 
 import json
@@ -6,21 +6,16 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from consult.cli import DRAFT_ID, fail
 from consult.comments.imports import ImportRejected, format_error, import_comments_file
 from consult.contact_points.models import ContactPoint, Meeting
-from consult.comments.rules import CommentError
-from consult.comments.services import purge_contact_details
 from consult.drafts.models import Draft
-from consult.exports.storage import purge_draft_exports, retention_days
 from consult.extensions import db
 
 comments_cli = AppGroup("comments", help="Comments: import from spreadsheets.")
-privacy_cli = AppGroup("privacy", help="Personal information: purge contact details.")
 
 
 def _draft(draft_id: int) -> Draft:
@@ -67,21 +62,3 @@ def import_command(path: Path, draft_id: int, point_code: str | None, meeting_id
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(f"imported {result['created']} comments (import {result['import_id']})")
-
-
-@privacy_cli.command("purge")
-@click.option("--draft", "draft_id", type=DRAFT_ID, required=True, help="A draft whose comment window has closed.")
-def purge_command(draft_id: int):
-    """Erase commenters' contact details of a closed consultation; the comments and decisions stay."""
-    draft = _draft(draft_id)
-    try:
-        count = purge_contact_details(draft, actor=None)
-    except CommentError as exc:
-        db.session.rollback()
-        fail(exc.message)
-    # Export files made earlier may hold the contacts: every stored export of the draft goes too.
-    removed = purge_draft_exports(draft, retention_days(current_app.config))
-    db.session.commit()
-    click.echo(f"purged the contact details of {count} comments of draft {draft.id}")
-    click.echo(f"deleted {len(removed)} stored exports of draft {draft.id}"
-               + "".join(f"\n  job {job.id}: {job.filename}" for job in removed))

@@ -32,13 +32,13 @@ from consult.comments.rules import (
     new_receipt_codes)
 from consult.comments.services import check_contact_wanted, comment_values
 from consult.comments.spreadsheet import DATA_SHEET, EXAMPLE_SHEET, NOTES_SHEET, SpreadsheetError, read_rows
+from consult.chinese import normalize
 from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.contact_points.services import check_can_enter, check_meeting
 from consult.errors import UserError
 from consult.extensions import db
-from consult.search.analysis import normalize
-from consult.search.outbox import enqueue_many
+from consult.outbox import enqueue_many
 
 COLUMNS = {  # canonical name → (Chinese header, accepted spellings)
     "article": ("条款", ("条款", "条文", "article", "anchor")),
@@ -362,9 +362,9 @@ TEMPLATE_HEADER = [chinese for chinese, _ in COLUMNS.values()]
 # that still carries one is refused, so an example can never become a comment by accident.
 TEMPLATE_ROWS = [
     ["第十二条", "【示例】建议明确旅游资源普查的周期，例如每五年开展一次。", "便于各部门落实。", "", "张三", "居民",
-     "13800000000", "是", "是", "", "", "座谈会", "2026-11-18"],
+     "13800000000", "是", "是", "", "", CHANNEL.formal("meeting"), "2026-11-18"],
     ["12.2", "【示例】传统村落开发要先征求村民意见。", "", "……应当在保护的前提下，经村民会议讨论后合理利用……", "",
-     "村民", "", "", "", "", "", "来信", "2026-11-18"],
+     "村民", "", "", "", "", "", CHANNEL.formal("letter"), "2026-11-18"],
 ]
 _EXAMPLE_BODIES = frozenset(row[1] for row in TEMPLATE_ROWS)
 TEMPLATE_NOTES = [

@@ -7,16 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.comments.vocabulary import (  # noqa: F401  (the codes, re-exported for the models' users)
+    ANCHOR_KINDS, CHANNELS, COMMENTER_CATEGORIES, DECISIONS, MODERATION_STATES)
 from consult.database import utcnow
 from consult.extensions import db
-
-ANCHOR_KINDS = ("general", "title", "article", "paragraph", "item", "new_article")
-CHANNELS = ("meeting", "online", "letter", "email", "department", "expert")
-MODERATION_STATES = ("pending", "published", "rejected", "internal")
-DECISIONS = ("adopted", "partly_adopted", "not_adopted", "under_study")
-COMMENTER_CATEGORIES = ("居民", "人大代表", "企业", "社会组织", "专家学者", "律师", "学生", "村民",
-                        "个体工商户", "政府部门", "其他")
-
 
 comment_tags = db.Table(
     "comment_tags",

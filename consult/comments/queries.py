@@ -1,21 +1,32 @@
 """Reads about comments: receipt look-up and the published comments of an article."""
 from __future__ import annotations
 
+import hmac
+
 from sqlalchemy import func, select
 
 from consult.comments.models import Comment
-from consult.comments.privacy import mask_name
+from consult.comments.privacy import mask_name, scrub_personal_data
 from consult.comments.rules import normalise_receipt_code
 from consult.extensions import db
 
 
 
 def comment_by_receipt(code: str | None) -> Comment | None:
-    """The comment with this receipt code (case, spaces and a missing dash forgiven), or None."""
+    """The comment with this receipt code (case, spaces and a missing dash forgiven), or None.
+
+    The code is the only secret between a commenter and their comment (see `rules.RECEIPT_ALPHABET` for
+    the size of the code space); the row is found through the unique index and the code is then compared
+    in constant time, so the answer's timing does not tell how much of a guess was right. The pages that
+    call this are rate-limited per address (RECEIPT_RATE_LIMIT).
+    """
     normalised = normalise_receipt_code(code)
     if normalised is None:
         return None
-    return db.session.scalar(select(Comment).where(Comment.receipt_code == normalised))
+    comment = db.session.scalar(select(Comment).where(Comment.receipt_code == normalised))
+    if comment is None or not hmac.compare_digest(comment.receipt_code.encode(), normalised.encode()):
+        return None
+    return comment
 
 
 def published_comments(article) -> list[Comment]:
@@ -30,7 +41,7 @@ def published_comments(article) -> list[Comment]:
 def public_name(comment: Comment) -> str:
     """The commenter as public pages show it: full only with consent (or an organisation), else 张*."""
     if comment.consent_publish_name and comment.commenter_name:
-        return comment.commenter_name
+        return scrub_personal_data(comment.commenter_name)  # consent covers the name, not a phone typed in it
     return mask_name(comment.commenter_name, comment.is_organisation or None)
 
 def point_draft_counts(point_ids) -> dict[tuple[int, int], int]:

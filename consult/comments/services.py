@@ -25,7 +25,7 @@ from consult.comments.rules import (  # noqa: F401 (CommentError is part of this
 from consult.contact_points.services import check_entry
 from consult.database import utcnow
 from consult.extensions import db
-from consult.search.outbox import enqueue, enqueue_many
+from consult.outbox import enqueue, enqueue_many
 
 
 def clean_content(body, reason="", proposed_text="") -> tuple[str, str, str]:

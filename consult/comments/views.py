@@ -1,7 +1,7 @@
 """Citizens' pages: comment on a draft, the receipt after submitting, look up a receipt code."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -119,6 +119,12 @@ def receipt():
         status = 200 if comment is not None else 404
     return render_template("comments/receipt.html", form=form, comment=comment,
                            searched=bool(form.code.data)), status
+
+
+@bp.app_template_global("article_comment_counts")
+def article_comment_counts(draft) -> dict[int, int]:
+    """Comments per article id of a draft (published and recorded ones), for the public draft pages."""
+    return queries.article_comment_counts(draft)
 
 
 @bp.app_template_global("article_public_comments")

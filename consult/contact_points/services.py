@@ -18,7 +18,7 @@ from consult.contact_points.models import MEETING_KIND, Meeting
 from consult.contact_points.queries import contact_points_by_codes
 from consult.errors import UserError
 from consult.extensions import db
-from consult.search.outbox import enqueue
+from consult.outbox import enqueue
 
 # Contact points work in local time: "today" is the date in China, not in UTC.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.comments.vocabulary import Term, Vocabulary
+from consult.vocabulary import Term, Vocabulary
 
 CONTACT_POINT_KIND = Vocabulary("contact_point_kind", [
     Term("legislative_contact_point", _l("基层立法联系点"), "基层立法联系点", 0, ("联系点",)),

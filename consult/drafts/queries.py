@@ -1,14 +1,12 @@
 """Reads about drafts: lists, article lookup, comment counts, the text order of a version."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from consult.comments.models import Comment
 from consult.drafts.models import Article, Division, Draft, DraftVersion
 from consult.drafts.publishing import is_blocking
 from consult.extensions import db
 
-VISIBLE_STATES = ("published", "internal")
 
 
 def published_drafts() -> list[Draft]:
@@ -34,15 +32,6 @@ def find_article(version: DraftVersion, key: str) -> Article | None:
     return db.session.scalar(select(Article).where(
         Article.version_id == version.id, Article.number == int(number),
         Article.suffix.is_(None) if not suffix else Article.suffix == int(suffix)).order_by(Article.position))
-
-
-def article_comment_counts(draft: Draft, states=VISIBLE_STATES) -> dict[int, int]:
-    """Number of comments per article id (published online comments and recorded meeting comments)."""
-    rows = db.session.execute(
-        select(Comment.article_id, func.count(Comment.id))
-        .where(Comment.draft_id == draft.id, Comment.moderation_state.in_(states), Comment.article_id.is_not(None))
-        .group_by(Comment.article_id))
-    return {article_id: count for article_id, count in rows}
 
 
 def text_outline(version: DraftVersion) -> list[tuple[str, object]]:

@@ -10,17 +10,16 @@ from pathlib import PurePath
 
 from flask_babel import gettext as _
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
-from consult.comments.models import Comment
 from consult.database import utcnow
 from consult.drafts.models import Article, Division, Draft, DraftVersion
 from consult.drafts.publishing import DraftError, assign_addresses, check_publishable
 from consult.extensions import db
 from consult.lawtext import LawTextError, ParsedDraft, parse_lines, read_document
-from consult.search.outbox import enqueue, enqueue_many
+from consult.outbox import enqueue, enqueue_many
 
 __all__ = ["DraftError", "import_draft", "publish_draft", "close_draft", "unpublish_draft", "delete_draft",
            "check_window", "was_ever_published", "update_draft_details", "parse_upload", "build_version"]
@@ -172,7 +171,11 @@ def delete_draft(draft: Draft, actor=None) -> int:
     """Delete a draft that was never published, with all its versions; returns its former id."""
     if was_ever_published(draft):
         raise DraftError(_("已发布的草案不能删除，只能截止征求意见。"))
-    comments = db.session.scalar(select(func.count(Comment.id)).where(Comment.draft_id == draft.id))
+    # Drafts sit below comments in the package layers, so the comments table is named here, not imported;
+    # a never-published draft cannot have comments, and this check keeps the cascade from ever removing any.
+    comments_table = table("comments", column("draft_id"))
+    comments = db.session.scalar(select(func.count()).select_from(comments_table)
+                                 .where(comments_table.c.draft_id == draft.id))
     if comments:
         raise DraftError(_("该草案已有 %(n)s 条意见，不能删除。", n=comments))
     draft_id, title = draft.id, draft.title

@@ -22,7 +22,6 @@ from consult.drafts.services import (
     check_window, close_draft, delete_draft, import_draft, publish_draft, update_draft_details,
     was_ever_published)
 from consult.extensions import db
-from consult.intake.blueprint import upload_too_large
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
@@ -50,8 +49,7 @@ def show(draft_id: int):
     draft = load_visible_draft(draft_id)
     version = draft.current_version
     return render_template("drafts/show.html", draft=draft, version=version,
-                           outline=queries.text_outline(version),
-                           counts=queries.article_comment_counts(draft))
+                           outline=queries.text_outline(version))
 
 
 @bp.route("/<int:draft_id>/articles/<key>")
@@ -67,8 +65,7 @@ def article(draft_id: int, key: str):
     previous = articles[index - 1] if index > 0 else None
     following = articles[index + 1] if index + 1 < len(articles) else None
     return render_template("drafts/article.html", draft=draft, version=version, article=art,
-                           previous=previous, following=following,
-                           count=queries.article_comment_counts(draft).get(art.id, 0))
+                           previous=previous, following=following)
 
 
 @bp.route("/privacy")
@@ -91,7 +88,6 @@ def load_draft(draft_id: int) -> Draft:
     return draft
 
 
-bp.register_error_handler(413, upload_too_large)
 
 
 @bp.route("/manage")

@@ -1,7 +1,7 @@
 """The intake blueprint and what every intake page starts with: a signed-in facilitator, loaded objects."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,17 +22,6 @@ def require_intake_role():
     """Every intake page needs a signed-in facilitator (bound to a point) or staff."""
     if not can_enter_comments(current_user):
         abort(403)
-
-
-def upload_too_large(error):
-    """A clear page for an upload above MAX_CONTENT_LENGTH: the limit, and that nothing was saved."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    shown = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
-    message = _("上传的文件过大（上限 %(limit)s），未保存任何内容。请拆分或压缩文件后重新上传。", limit=shown)
-    return render_template("errors/error.html", code=413, message=message, description=""), 413
-
-
-bp.register_error_handler(413, upload_too_large)
 
 
 @bp.context_processor

@@ -28,7 +28,7 @@ from consult.comments.models import Comment, DuplicateDetection, DuplicateGroup
 from consult.database import utcnow
 from consult.extensions import db
 from consult.review.errors import ReviewError
-from consult.search.outbox import enqueue, enqueue_many
+from consult.outbox import enqueue, enqueue_many
 
 THRESHOLD = 0.75  # ~2 changed characters in a 40-character comment still group; unrelated texts stay < 0.4
 SHINGLE = 3

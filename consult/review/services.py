@@ -20,7 +20,7 @@ from consult.extensions import db
 from consult.review.duplicates import (  # noqa: F401  (group verbs, part of this module's contract)
     confirm_group, find_duplicate_groups, join_group, refresh_duplicates, split_from_group)
 from consult.review.errors import ReviewError  # noqa: F401  (raised by every verb here)
-from consult.search.outbox import enqueue
+from consult.outbox import enqueue
 
 MAX_TAG_LENGTH = 50
 MODERATABLE = ("pending", "published")  # online comments a moderator may still publish or reject

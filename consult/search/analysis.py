@@ -17,39 +17,13 @@ import unicodedata
 
 from whoosh.analysis import Token, Tokenizer
 
+from consult.chinese import normalize, opencc_t2s as _opencc  # noqa: F401  (normalize is part of this chain)
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 RUN_RE = re.compile(f"([{_CJK}]+)|([0-9a-z\u00c0-\u024f]+)")
 CJK_RE = re.compile(f"[{_CJK}]")
 CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 CJK_GAP_RE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
-
-_converter = None
-
-
-def _opencc():
-    global _converter
-    if _converter is None:
-        import opencc
-
-        _converter = opencc.OpenCC("t2s")
-    return _converter
-
-
-_last_normalized: tuple[str, str] = ("", "")
-
-
-def normalize(text: str) -> str:
-    """Fold width (NFKC), case and traditional characters (t2s) the same way for documents and queries."""
-    global _last_normalized
-    if not text:
-        return ""
-    last = _last_normalized
-    if last[0] is text:  # the same body is analysed for two fields in a row (bigrams, n-grams)
-        return last[1]
-    out = _opencc().convert(unicodedata.normalize("NFKC", text).lower())
-    _last_normalized = (text, out)
-    return out
-
 
 def normalize_aligned(text: str) -> str:
     """`normalize` that keeps one output character per input character (for highlighting offsets)."""

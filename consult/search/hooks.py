@@ -43,7 +43,7 @@ def init_app(app) -> None:
 
 
 def _after_flush(session, _context) -> None:
-    from consult.search.models import SearchOutbox
+    from consult.outbox import SearchOutbox
 
     if any(isinstance(obj, SearchOutbox) for obj in session.new):
         session.info[_FLAG] = True

@@ -25,7 +25,7 @@ from consult.extensions import db
 from consult.search.backend import IndexBusy, SearchBackend, get_backend
 from consult.search.documents import (all_article_infos, comment_id_ranges, count_all_documents, document_keys,
                                       iter_all_documents, iter_comment_documents, load_documents)
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500

@@ -15,7 +15,7 @@ from consult.comments.services import (
     update_comment)
 from consult.database import utcnow
 from consult.errors import UserError
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 
 
 def online(draft, anchor="3", body="建议增加文明旅游宣传。", **fields):

@@ -170,7 +170,7 @@ def test_receipt_shows_rejection_reason(client, db, draft, staff):
     reject_comment(comment, "与草案无关的广告", actor=staff)
     db.session.commit()
     html = client.get(f"/comments/receipt?code={comment.receipt_code}").get_data(as_text=True)
-    assert "未公开" in html and "与草案无关的广告" in html and "总体意见" in html
+    assert "不予公开" in html and "与草案无关的广告" in html and "总体意见" in html
 
 
 def test_receipt_never_shows_personal_data(client, db, draft):

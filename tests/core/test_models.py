@@ -7,7 +7,7 @@ from consult.audit.models import AuditEvent
 from consult.comments.models import Comment, Tag
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Article, Division, Draft, DraftVersion
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 
 
 def count(db, model):

@@ -202,7 +202,7 @@ def assert_english_chrome(page: _Page, *headings: str) -> None:
 def scene(db, make_draft, make_contact_point, make_user):
     """A published draft with an online comment (pending) and a facilitator's meeting and comment."""
     from consult.comments.services import enter_comment, submit_online_comment
-    from consult.intake.services import create_meeting
+    from consult.contact_points.services import create_meeting
 
     draft = make_draft()
     point = make_contact_point()

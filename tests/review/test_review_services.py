@@ -9,7 +9,7 @@ from consult.comments.models import Comment, Tag
 from consult.comments.services import CommentError, update_comment
 from consult.review import services
 from consult.review.services import ReviewError
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 
 
 def audit_actions(comment_id):

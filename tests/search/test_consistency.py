@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 from consult.search.queries import matching_comment_ids
 from consult.search.services import current_backend, pending_count, rebuild, sync_pending, verify
 

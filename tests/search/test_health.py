@@ -85,7 +85,7 @@ def test_deleted_index_directory_shows_missing_and_exports_refuse(app, indexed, 
 
 def test_index_behind_only_when_queued_changes_are_old(app, db, indexed, make_draft, add_comment):
     from consult.database import utcnow
-    from consult.search.models import SearchOutbox
+    from consult.outbox import SearchOutbox
 
     draft, _ = indexed
     app.config["SEARCH_INDEXING"] = "external"  # nobody drains the outbox now

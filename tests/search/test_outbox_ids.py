@@ -6,7 +6,7 @@ never indexed (bench_fresh lost 20-40 of 200 concurrent comments).
 """
 from sqlalchemy import delete, select
 
-from consult.search.models import SearchOutbox
+from consult.outbox import SearchOutbox
 
 
 def test_a_freed_outbox_id_is_not_given_to_the_next_row(db):

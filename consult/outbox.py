@@ -1,4 +1,10 @@
-"""The search outbox: what is still to be indexed, written in the same transaction as the change."""
+"""The outbox: what derived stores (the search index) still have to learn, written in the caller's transaction.
+
+Every domain package records its changes here (`enqueue`) without knowing who reads them; the search
+package drains the table after commit (`consult.search.services.sync_pending`, the indexer thread or
+`consult search worker`). Keeping the table below every domain package is what lets comments, drafts and
+contact points depend on search's input without search and them importing each other.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,3 +28,13 @@ class SearchOutbox(db.Model):
     entity_id: Mapped[int] = mapped_column(index=True)
     op: Mapped[str] = mapped_column(db.String(10), default="upsert")  # upsert / delete
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+
+def enqueue(entity: str, entity_id: int, op: str = "upsert") -> None:
+    """Note that `entity` #`entity_id` must be (re)indexed or deleted once this transaction commits."""
+    db.session.add(SearchOutbox(entity=entity, entity_id=entity_id, op=op))
+
+
+def enqueue_many(entity: str, ids, op: str = "upsert") -> None:
+    """Same as `enqueue` for many ids at once."""
+    db.session.add_all([SearchOutbox(entity=entity, entity_id=i, op=op) for i in ids])
