@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -102,6 +102,24 @@ def draft(draft_id: int):
         abort(403)
     return perform(lambda: start_export_job(draft, form.kind.data, form.export_params(), actor=current_user),
                    form=form, success=None, redirect_to=_launched, rerender=lambda: _draft_page(draft, form))
+
+
+JOBS_SHOWN = 100
+
+
+@bp.route("/jobs", endpoint="jobs")
+def jobs_list():
+    """The user's recent export jobs (an admin sees everyone's), newest first."""
+    if not can_export(current_user):
+        abort(403)
+    query = select(ExportJob).order_by(ExportJob.id.desc()).limit(JOBS_SHOWN)
+    if not is_admin(current_user):
+        query = query.where(ExportJob.created_by_id == current_user.id)
+    shown = db.session.scalars(query).all()
+    titles = dict(db.session.execute(select(Draft.id, Draft.title).where(
+        Draft.id.in_({job.draft_id for job in shown}))).all())
+    return render_template("exports/jobs.html", jobs=shown, state_of=_state, titles=titles,
+                           limit=JOBS_SHOWN, retention=retention_days(current_app.config))
 
 
 @bp.route("/jobs/<int:job_id>")

@@ -3,7 +3,7 @@ near-duplicates and statistics (GET pages). The POST actions live in consult.rev
 blueprint (consult.review.pages.bp)."""
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_moderate, is_staff
@@ -24,13 +24,6 @@ def index():
     """Drafts with their progress (decided / total) and the moderation backlog."""
     return render_template("review/index.html", drafts=queries.drafts_with_progress(),
                            pending=queries.pending_count())
-
-
-@bp.route("/drafts")
-@require(is_staff)
-def drafts():
-    """The draft list staff manage (import, publish, close)."""
-    return redirect(url_for("drafts.manage"))
 
 
 @bp.route("/drafts/<int:draft_id>")

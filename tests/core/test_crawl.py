@@ -27,6 +27,8 @@ NOT_PARSED = {"exports.download", "intake.comment_template", "review.chart", "st
 NOT_BY_LINK = {
     "comments.submitted": "the redirect after a comment is sent (a POST), not a link",
     "exports.status": "polled by the export job page's script",
+    "exports.download": "the crawl's only job failed, and a failed job offers no download; downloading a finished "
+                        "job is walked in tests/browser/test_journey_staff.py and tests/exports/test_http_downloads.py",
     "intake.resolve": "called by the fast-entry form's script as the article number is typed",
     "intake.entry_row": "JSON the fast-entry form's script reads after saving a row",
     "search.group": "opened from the results of a typed query (a form, not a link)",
