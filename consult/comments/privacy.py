@@ -50,7 +50,8 @@ def mask_contact(contact: str | None) -> str:
 
 
 _PERSONAL_RE = re.compile(
-    r"(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])"  # resident ID numbers (18 or old 15 digits)
+    # resident ID numbers (18 or old 15 digits), also typed in groups: 110101 19900307 123X
+    r"(?<![\dA-Za-z])(?:\d{6}[- ]?\d{8}[- ]?\d{3}[\dXx]|\d{15})(?![\dA-Za-z])"
     r"|(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"  # mobiles, landlines
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # e-mail addresses
 
@@ -76,6 +77,7 @@ def scrub_personal_data(text: str | None) -> str:
 
 
 def _mask_match(found: str) -> str:
-    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", found):  # an ID number: keep the region code and the last four
-        return found[:6] + "*" * (len(found) - 10) + found[-4:]
+    compact = re.sub(r"[- ]", "", found)
+    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", compact):  # an ID number: keep the region code and the last four
+        return compact[:6] + "*" * (len(compact) - 10) + compact[-4:]
     return mask_contact(found)

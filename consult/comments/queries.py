@@ -38,6 +38,16 @@ def published_comments(article) -> list[Comment]:
                   Comment.item_no, Comment.created_at, Comment.id)))
 
 
+def article_comment_counts(draft) -> dict[int, int]:
+    """Comments per article id of a draft (published and recorded ones), for the public draft pages."""
+    rows = db.session.execute(
+        select(Comment.article_id, func.count(Comment.id))
+        .where(Comment.draft_id == draft.id, Comment.article_id.is_not(None),
+               Comment.moderation_state.in_(("published", "internal")))
+        .group_by(Comment.article_id))
+    return {article_id: n for article_id, n in rows}
+
+
 def public_name(comment: Comment) -> str:
     """The commenter as public pages show it: full only with consent (or an organisation), else 张*."""
     if comment.consent_publish_name and comment.commenter_name:
