@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
-
 from flask_login import current_user
 from sqlalchemy import select
 
