@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 # Every top-level command with its one-line help, as `consult --help` shows it. tests/core/test_cli.py
 # checks this table against the commands the app really registers (ours, Flask's and the plugins').
 COMMANDS = {
+    "backup": "Write every table and the stored export files to a zip archive.",
     "comments": "Comments: import from spreadsheets.",
     "contact-points": "Contact points (基层立法联系点).",
     "db": "Perform database migrations.",
@@ -20,6 +21,7 @@ COMMANDS = {
     "export": "Export summaries, feedback letters and spreadsheets of comments.",
     "limiter": "Flask-Limiter maintenance & utility commands",
     "privacy": "Personal information: purge contact details.",
+    "restore": "Load a backup into an empty database (--force: replace everything); rebuild the index.",
     "review": "Staff workbench: near-duplicate detection.",
     "routes": "Show the routes for the app.",
     "run": "Run a development server.",
@@ -60,6 +62,7 @@ def main():
 def register(app) -> None:
     """Attach every feature's command group to `app.cli`."""
     from consult.accounts.commands import users_cli
+    from consult.backup import backup_command, restore_command
     from consult.comments.commands import comments_cli
     from consult.contact_points.commands import contact_points_cli
     from consult.demo import demo_command
@@ -70,7 +73,7 @@ def register(app) -> None:
     from consult.search.commands import search_cli
 
     for command in (drafts_cli, users_cli, contact_points_cli, comments_cli, privacy_cli, search_cli,
-                    export_cli, review_cli, demo_command):
+                    export_cli, review_cli, demo_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
