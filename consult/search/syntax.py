@@ -107,7 +107,8 @@ def _field_value(name: str, key: str, value: str) -> str:
         return value
     code = vocabulary.parse(value)
     if code is None:
-        words = "、".join(str(term.label) for term in vocabulary)
+        # the words the parser accepts: each value's formal wording (Chinese) and its code (any language)
+        words = ", ".join(f"{term.formal} ({term.code})" for term in vocabulary)
         raise QueryError(gettext("“%(name)s:%(value)s” 无法识别，可用的值：%(words)s。",
                                  name=name, value=value, words=words))
     return code
