@@ -47,7 +47,8 @@ def free_port() -> int:
 
 def quiet_config(db_url: str, index_dir: str) -> dict:
     """Config for this process's own app: outbox rows only, no indexer thread (the bare service)."""
-    return {"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": index_dir, "SEARCH_INDEXING": "external"}
+    return {"SQLALCHEMY_DATABASE_URI": db_url, "SEARCH_INDEX_DIR": index_dir, "SEARCH_INDEXING": "external",
+            "SECRET_KEY": "bench-submit"}  # a production-like app refuses to start without a key
 
 
 def prepare_database(db_url: str, index_dir: str) -> int:
