@@ -74,7 +74,10 @@ def update_user(user: User, *, role: str | None = None, active: bool | None = No
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this username and password, or None (same answer for every failure)."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    username = (username or "").strip()
+    if not username or any(ord(ch) < 32 for ch in username):  # no account has one; PostgreSQL refuses NUL
+        return None
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or not user.check_password(password or ""):
         return None
     user.last_login_at = utcnow()
