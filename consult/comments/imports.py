@@ -33,6 +33,7 @@ from consult.comments.rules import (
 from consult.comments.services import check_contact_wanted, comment_values
 from consult.comments.spreadsheet import DATA_SHEET, EXAMPLE_SHEET, NOTES_SHEET, SpreadsheetError, read_rows
 from consult.chinese import normalize
+from consult.comments.duplicates import refresh_duplicates
 from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.contact_points.services import check_can_enter, check_meeting
@@ -340,7 +341,6 @@ def _store(rows: list[_Row], draft, filename: str, file_hash: str, *, actor, mee
     db.session.flush()
     record(actor, "comments.import", batch, draft_id=draft.id, filename=batch.filename, created=len(ids),
            meetings=len(meetings), demo=demo)
-    from consult.review.duplicates import refresh_duplicates  # on call: review builds on comments, not back
 
     refresh_duplicates(draft, actor=actor)  # the new comments join (or form) near-duplicate groups at once
     return {"created": len(ids), "import_id": batch.id}

@@ -12,7 +12,7 @@ from consult.drafts.models import Draft
 from consult.drafts.queries import find_article
 from consult.extensions import db
 from consult.review import queries
-from consult.review.duplicates import last_detection
+from consult.comments.duplicates import last_detection
 from consult.review.forms import decision_form, duplicate_of_form
 from consult.review.highlight import diff_html
 from consult.review.structure import anchor_fragment, anchor_label, article_structure

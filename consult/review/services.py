@@ -17,7 +17,7 @@ from consult.comments.models import Comment, Tag
 from consult.comments.vocabulary import DECISION, DECISIONS_NEEDING_REASON
 from consult.database import utcnow
 from consult.extensions import db
-from consult.review.duplicates import (  # noqa: F401  (group verbs, part of this module's contract)
+from consult.comments.duplicates import (  # noqa: F401  (group verbs, part of this module's contract)
     confirm_group, find_duplicate_groups, join_group, refresh_duplicates, split_from_group)
 from consult.review.errors import ReviewError  # noqa: F401  (raised by every verb here)
 from consult.outbox import enqueue
@@ -309,7 +309,7 @@ def bulk_apply(comments: Iterable[Comment], action: str, *, actor, **params) -> 
     return len(comments)
 
 
-# --- decisions over near-duplicate groups (membership lives in consult.review.duplicates) -----------
+# --- decisions over near-duplicate groups (membership lives in consult.comments.duplicates) -----------
 
 
 def decide_group(group, decision: str | None, reason: str, *, actor) -> int:

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from consult.audit.models import AuditEvent
 from consult.comments.models import Comment, DuplicateGroup
-from consult.review import duplicates, services
+from consult.comments import duplicates
+from consult.review import services
+from consult.comments.duplicates import DuplicateError
 from consult.review.services import ReviewError
 
 CAMPAIGN = "建议在第三条中明确规定民宿经营者应当在入住时告知游客消防安全设施的位置和使用方法，保障游客人身安全。"
@@ -122,7 +124,7 @@ def test_split_dissolves_a_pair(db, draft, entered, staff):
     db.session.commit()
     assert db.session.get(DuplicateGroup, group_id) is None
     assert all(db.session.get(Comment, c.id).duplicate_group_id is None for c in pair)
-    with pytest.raises(ReviewError):
+    with pytest.raises(DuplicateError):
         services.split_from_group(pair[0], actor=staff)
 
 
@@ -145,7 +147,7 @@ def test_decide_group_once_for_all(db, draft, entered, staff):
 def test_group_verbs_refuse_non_staff(db, draft, entered, facilitator):
     make_group_comments(entered)
     group = services.find_duplicate_groups(draft)[0]
-    with pytest.raises(ReviewError):
+    with pytest.raises(DuplicateError):
         services.confirm_group(group, actor=facilitator)
     assert not group.confirmed
 

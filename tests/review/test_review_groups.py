@@ -11,6 +11,7 @@ from consult.comments.imports import import_comments_file
 from consult.comments.models import Comment, DuplicateDetection, DuplicateGroup
 from consult.review import queries, services
 from consult.review.highlight import char_diff, diff_html
+from consult.comments.duplicates import DuplicateError
 from consult.review.services import ReviewError
 
 CAMPAIGN = "建议在第三条中明确规定民宿经营者应当在入住时告知游客消防安全设施的位置和使用方法，保障游客人身安全。"
@@ -113,7 +114,7 @@ def test_mark_two_loose_comments_makes_a_confirmed_group(db, entered, staff):
 
 def test_mark_refuses_bad_targets(client, db, entered, draft, staff, signed_in):
     comment = entered(body=CAMPAIGN)
-    with pytest.raises(ReviewError, match="自身"):
+    with pytest.raises(DuplicateError, match="自身"):
         services.mark_duplicate(comment, comment, actor=staff)
     db.session.rollback()
     response = client.post(f"/review/comments/{comment.id}/duplicate-of", data={"other": "NOPE-0000"})

@@ -26,14 +26,18 @@ from consult.accounts.permissions import can_decide
 from consult.audit.services import record
 from consult.comments.models import Comment, DuplicateDetection, DuplicateGroup
 from consult.database import utcnow
+from consult.errors import UserError
 from consult.extensions import db
-from consult.review.errors import ReviewError
 from consult.outbox import enqueue, enqueue_many
 
 THRESHOLD = 0.75  # ~2 changed characters in a 40-character comment still group; unrelated texts stay < 0.4
 SHINGLE = 3
 NUM_PERM = 128
 SPLIT_ACTION = "comment.duplicate_split"
+
+
+class DuplicateError(UserError):
+    """A refused change to a duplicate group (nothing was changed); `field` names the form field."""
 
 
 @lru_cache(maxsize=1)
@@ -213,14 +217,14 @@ def draft_groups(draft) -> list[DuplicateGroup]:
 
 def _check_actor(actor) -> None:
     if actor is not None and not can_decide(actor):
-        raise ReviewError(_("您没有权限执行此操作。"))
+        raise DuplicateError(_("您没有权限执行此操作。"))
 
 
 def confirm_group(group: DuplicateGroup, *, actor) -> DuplicateGroup:
     """Confirm that the group's comments say the same thing (recomputation never breaks it again)."""
     _check_actor(actor)
     if len(group.comments) < 2:
-        raise ReviewError(_("一个组至少需要两条意见。"))
+        raise DuplicateError(_("一个组至少需要两条意见。"))
     group.confirmed = True
     if group.representative_id is None:
         group.representative_id = group.comments[0].id
@@ -237,13 +241,13 @@ def join_group(comment: Comment, other: Comment, *, actor) -> DuplicateGroup:
     Staff judged the texts the same, so the group is confirmed; the split-out flag is cleared."""
     _check_actor(actor)
     if other.id == comment.id:
-        raise ReviewError(_("不能把意见标为与自身重复。"), "other")
+        raise DuplicateError(_("不能把意见标为与自身重复。"), "other")
     if other.draft_id != comment.draft_id:
-        raise ReviewError(_("只能与同一草案的意见合并。"), "other")
+        raise DuplicateError(_("只能与同一草案的意见合并。"), "other")
     if "rejected" in (comment.moderation_state, other.moderation_state):
-        raise ReviewError(_("不予公开的意见不参与重复意见合并。"), "other")
+        raise DuplicateError(_("不予公开的意见不参与重复意见合并。"), "other")
     if comment.duplicate_group_id is not None and comment.duplicate_group_id == other.duplicate_group_id:
-        raise ReviewError(_("两条意见已在同一重复组中。"), "other")
+        raise DuplicateError(_("两条意见已在同一重复组中。"), "other")
     if comment.duplicate_group is not None:
         split_from_group(comment, actor=actor, keep_out=False)
     group = other.duplicate_group
@@ -272,7 +276,7 @@ def split_from_group(comment: Comment, *, actor, keep_out: bool = True) -> Dupli
     _check_actor(actor)
     group = comment.duplicate_group
     if group is None:
-        raise ReviewError(_("该意见不在任何重复组中。"))
+        raise DuplicateError(_("该意见不在任何重复组中。"))
     comment.duplicate_group = None
     comment.duplicate_excluded = keep_out
     record(actor, SPLIT_ACTION, comment, group=group.id)
