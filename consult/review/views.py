@@ -3,7 +3,7 @@ near-duplicates and statistics (GET pages). The POST actions live in consult.rev
 blueprint (consult.review.pages.bp)."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_moderate, is_staff
@@ -13,7 +13,7 @@ from consult.extensions import db
 from consult.review import actions  # noqa: F401  (registers the POST routes on the blueprint)
 from consult.review import queries
 from consult.review import stats as statistics
-from consult.review.pages import bp, load_draft, render_article, render_duplicates
+from consult.review.pages import bp, comment_or_404, load_draft, render_article, render_duplicates
 
 __all__ = ["bp"]
 
@@ -47,6 +47,16 @@ def article(draft_id: int, key: str):
     draft = load_draft(draft_id)
     selection = queries.workbench_selection(request.args, draft)
     return render_article(draft, key, selection, request.args.get("page", 1, type=int))
+
+
+@bp.route("/comments/<int:comment_id>")
+@require(is_staff)
+def comment(comment_id: int):
+    """Open a comment where it stands on the workbench: its article's page that shows it, at the comment."""
+    found = comment_or_404(comment_id)
+    key = found.article.address if found.article is not None else found.anchor_kind
+    page = queries.page_of(found) or 1
+    return redirect(url_for("review.article", draft_id=found.draft_id, key=key, page=page) + f"#c-{found.id}")
 
 
 @bp.route("/moderation")

@@ -54,6 +54,7 @@ GET_ROUTES = {
     "review.stats": (STAFF, "/review/drafts/{draft}/stats"),
     "review.chart": (STAFF, "/review/drafts/{draft}/charts/channel.svg"),
     "review.split_confirm": (STAFF, "/review/comments/{online_comment}/split"),
+    "review.comment": (STAFF, "/review/comments/{online_comment}"),
     "exports.index": (STAFF, "/exports/"),
     "exports.draft": (STAFF, "/exports/drafts/{draft}"),
     "exports.jobs": (STAFF, "/exports/jobs"),

@@ -315,3 +315,19 @@ def test_moderation_queue_is_paged(client, online, signed_in):
     ids = [online(body=f"网上意见{i}").id for i in range(queries.PAGE_SIZE + 2)]
     second = client.get("/review/moderation?page=2").get_data(as_text=True)
     assert sum(f'id="c-{i}"' in second for i in ids) == 2 and f"待审核（{len(ids)} 条）" in second
+
+
+def test_a_comment_link_opens_the_article_page_that_shows_it(client, db, draft, staff, auth):
+    """Staff search links to /review/comments/<id>: the article view's page holding that comment."""
+    from consult.comments.services import submit_online_comment
+    from consult.review.queries import PAGE_SIZE
+
+    comments = [submit_online_comment(draft, anchor="4", body=f"第{i}条关于民宿的意见") for i in range(PAGE_SIZE + 3)]
+    db.session.commit()
+    auth.login(staff)
+    last = comments[-1]
+    response = client.get(f"/review/comments/{last.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/articles/4?page=2#c-{last.id}")
+    assert f'id="c-{last.id}"' in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get("/review/comments/999999").status_code == 404

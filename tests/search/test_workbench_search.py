@@ -58,19 +58,22 @@ def test_results_cover_every_state_and_channel_grouped_and_link_to_the_workbench
     scoped = client.get("/search/comments", query_string={"draft_id": draft.id, "q": "民宿",
                                                            "article_id": article.id}).get_data(as_text=True)
     for name in ("meeting4", "pending4", "published4"):
-        assert f"/review/drafts/{draft.id}/articles/4#c-{c[name]}" in scoped
+        assert f'href="/review/comments/{c[name]}"' in scoped
     assert "广告太多" not in scoped and "卫生检查" not in scoped
     assert f'href="/review/drafts/{draft.id}"' in scoped  # back to the workbench
     whole = client.get("/search/comments", query_string={"draft_id": draft.id, "q": "民宿", "article_id": ""})
     doc = lxml_html.fromstring(whole.get_data(as_text=True))
     assert [h.text.strip() for h in doc.xpath("//section[@class='search-group']/h2")] == ["第三条", "第四条"]
     text = whole.get_data(as_text=True)
-    assert f"/review/drafts/{draft.id}/articles/3#c-{c['rejected3']}" in text  # 不予公开 too
-    assert f"/review/drafts/{draft.id}/articles/3#c-{c['letter3']}" in text
+    assert f'href="/review/comments/{c["rejected3"]}"' in text  # 不予公开 too
+    assert f'href="/review/comments/{c["letter3"]}"' in text
 
 
 def test_the_workbench_link_opens_the_comment(client, auth, staff, comments):
     draft, c = comments
     auth.login(staff)
+    opened = client.get(f"/review/comments/{c['pending4']}")
+    assert opened.status_code == 302
+    assert opened.headers["Location"].endswith(f"/review/drafts/{draft.id}/articles/4?page=1#c-{c['pending4']}")
     page = client.get(f"/review/drafts/{draft.id}/articles/4")
     assert f'id="c-{c["pending4"]}"' in page.get_data(as_text=True)
