@@ -25,7 +25,7 @@ from sqlalchemy import and_, or_, select
 
 from consult.comments.models import Comment, DuplicateGroup, Tag
 from consult.comments.vocabulary import (
-    CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION, UNDECIDED, decision_formal)
+    CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION, UNDECIDED)
 from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Article, Division, DraftVersion
 from consult.errors import UserError
@@ -288,14 +288,10 @@ class Selection:
             parts.append(f"联系点：{point.name if point else self.contact_point}")
         if self.district:
             parts.append(f"区县：{self.district}")
-        if self.channel:
-            parts.append(f"渠道：{CHANNEL.formal(self.channel)}")
-        if self.category:
-            parts.append(f"类别：{COMMENTER_CATEGORY.formal(self.category)}")
-        if self.moderation_state:
-            parts.append(f"状态：{MODERATION.formal(self.moderation_state)}")
-        if self.decision:
-            parts.append(f"采纳情况：{decision_formal(None if self.decision == UNDECIDED else self.decision)}")
+        for key, name in (("channel", "渠道"), ("category", "类别"), ("moderation_state", "状态"),
+                          ("decision", "采纳情况")):
+            if getattr(self, key):
+                parts.append(f"{name}：{CODED_KEYS[key].formal(getattr(self, key))}")
         if self.tag:
             parts.append(f"标签：{self.tag}")
         if self.duplicate_group_id is not None:
