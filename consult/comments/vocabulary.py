@@ -103,10 +103,40 @@ COMMENTER_CATEGORIES = COMMENTER_CATEGORY.codes
 # Categories whose name may be shown in full (an organisation is not a person, DOMAIN.md §4).
 ORGANISATION_CATEGORIES = ("企业", "社会组织", "政府部门")
 
-VOCABULARIES = (DECISION_OR_UNDECIDED, MODERATION, CHANNEL, ANCHOR, COMMENTER_CATEGORY)
+# 条文沿革 (article lineage across versions, issue 10): how an article of one version became the next one's
+# (`ArticleLink.kind` / `.shape`), and what became of the article a comment was made on (`current_article`).
+LINK_KIND = Vocabulary("link_kind", [
+    Term("unchanged", _l("未修改"), "未修改", 0, ("不变", "未变")),
+    Term("modified", _l("有修改"), "修改", 1, ("已修改", "有修改")),
+])
+LINK_SHAPE = Vocabulary("link_shape", [
+    Term("one-to-one", _l("一对一"), "一对一", 0),
+    Term("merge", _l("合并"), "合并", 1),
+    Term("split", _l("拆分"), "拆分", 2),
+])
+CARRIED_STATUS = Vocabulary("carried_status", [
+    Term("current", _l("本版条文"), "本版条文", 0),
+    Term("unchanged", _l("条文未修改"), "条文未修改", 1),
+    Term("modified", _l("条文已修改"), "条文已修改", 2),
+    Term("merged", _l("条文已合并"), "条文已合并", 3),
+    Term("split", _l("条文已拆分"), "条文已拆分", 4),
+    Term("deleted", _l("条文已删除"), "条文已删除", 5),
+])
+# The staff filter "article changed since the comment" (Selection key `carried`) and the statuses each takes.
+CARRIED = Vocabulary("carried", [
+    Term("changed", _l("意见所涉条文已变化"), "条文已变化", 0, ("变化", "已变化", "修改", "已修改", "有修改")),
+    Term("unchanged", _l("意见所涉条文未变化"), "条文未变化", 1, ("未变化", "未修改", "未变", "不变")),
+    Term("deleted", _l("意见所涉条文已删除"), "条文已删除", 2, ("删除", "已删除")),
+])
+CARRIED_STATUSES = {"changed": ("modified", "merged", "split"), "unchanged": ("current", "unchanged"),
+                    "deleted": ("deleted",)}
+
+VOCABULARIES = (DECISION_OR_UNDECIDED, MODERATION, CHANNEL, ANCHOR, COMMENTER_CATEGORY, LINK_KIND, LINK_SHAPE,
+                CARRIED_STATUS, CARRIED)
 
 
 def template_globals() -> dict:
     """The tables templates read (`vocab.decision.label(c.decision)` …)."""
     return {"vocab": {"decision": DECISION_OR_UNDECIDED, "moderation": MODERATION, "channel": CHANNEL,
-                      "anchor": ANCHOR, "category": COMMENTER_CATEGORY}}
+                      "anchor": ANCHOR, "category": COMMENTER_CATEGORY, "link_kind": LINK_KIND,
+                      "link_shape": LINK_SHAPE, "carried_status": CARRIED_STATUS, "carried": CARRIED}}
