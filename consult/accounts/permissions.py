@@ -33,6 +33,11 @@ def can_manage_drafts(user) -> bool:
     return is_staff(user)
 
 
+def can_review_lineage(user, draft=None) -> bool:
+    """Check, break, add and confirm the article lineage (条文对应关系) proposed for a new version."""
+    return is_staff(user)
+
+
 def can_moderate(user) -> bool:
     """Publish or reject online comments."""
     return is_staff(user)
