@@ -1,5 +1,6 @@
 """Import every model so that metadata, Alembic and tests see the whole schema."""
 from consult.accounts.models import ROLES, User, user_contact_points  # noqa: F401
+from consult.api.models import ApiToken  # noqa: F401
 from consult.audit.models import AuditEvent  # noqa: F401
 from consult.comments.models import (  # noqa: F401
     Comment, CommentImport, DuplicateDetection, DuplicateGroup, Tag, comment_tags)
