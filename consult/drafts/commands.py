@@ -1,4 +1,5 @@
-"""`consult drafts` commands: parse a file, import it as a draft or a new version, publish, close."""
+"""`consult drafts` commands: parse a file, import it as a draft or a new version (proposing the article
+lineage to the version before), compare two versions, publish, close."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from consult.cli import DRAFT_ID, fail
 from consult.drafts.localtime import local_to_utc, utc_to_local, zone
 from consult.drafts.models import Draft
+from consult.drafts.lineage_services import compare, lineage_summary
 from consult.drafts.services import DraftError, close_draft, import_draft, parse_upload, publish_draft
 from consult.extensions import db
 from consult.lawtext import LawTextError
@@ -70,12 +72,48 @@ def import_command(path: Path, title, version_label, draft_id, as_json):
     result = {"draft_id": version.draft_id, "version_id": version.id, "label": version.label,
               "title": version.draft.title, "divisions": len(version.divisions),
               "articles": len(version.articles), "warnings": len(version.warnings)}
+    if version.lineage_state:
+        result["lineage"] = lineage_summary(version)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(f"imported draft {result['draft_id']} version {result['version_id']} ({result['label']}): "
                    f"{result['articles']} articles, {result['divisions']} divisions, "
                    f"{result['warnings']} warnings")
+        if "lineage" in result:
+            lineage = result["lineage"]
+            click.echo(f"proposed lineage: {lineage['links']} links ({lineage['unchanged']} unchanged), "
+                       f"{lineage['deleted']} deleted, {lineage['added']} added; "
+                       f"review it before use: consult drafts compare {result['draft_id']}")
+
+
+@drafts_cli.command("compare")
+@click.argument("draft_id", type=DRAFT_ID)
+@click.option("--from", "from_ref", default=None, help="Earlier version: label (一审稿) or version id "
+                                                        "(default: the version before --to).")
+@click.option("--to", "to_ref", default=None, help="Later version: label or version id (default: current).")
+@click.option("--json", "as_json", is_flag=True, help="Print the lineage as JSON.")
+def compare_command(draft_id: int, from_ref, to_ref, as_json: bool):
+    """Which article of one version became which of another: links, deleted and added articles."""
+    draft = db.session.get(Draft, draft_id)
+    try:
+        result = compare(draft, from_ref, to_ref)
+    except DraftError as exc:
+        db.session.rollback()
+        fail(exc.message)
+    db.session.rollback()  # comparing never changes anything
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"{result['from']['label']} ({result['from']['version_id']}) → "
+               f"{result['to']['label']} ({result['to']['version_id']}): {len(result['links'])} links, "
+               f"{len(result['deleted'])} deleted, {len(result['added'])} added")
+    for link in result["links"]:
+        click.echo(f"  {link['old']} → {link['new']}  {link['kind']} {link['shape']} {link['similarity']:.2f}")
+    for label in result["deleted"]:
+        click.echo(f"  {label} deleted")
+    for label in result["added"]:
+        click.echo(f"  {label} added")
 
 
 def _local(value: datetime | None, end_of_day: bool) -> datetime | None:

@@ -1,4 +1,5 @@
-"""Drafts (草案), their versions (征求意见稿, 一审稿 …), divisions (编/章/节) and articles (条)."""
+"""Drafts (草案), their versions (征求意见稿, 一审稿 …), divisions (编/章/节), articles (条) and the lineage
+(沿革) that links each article of a version to the article(s) of the version before it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,6 +28,7 @@ class Draft(db.Model):
 
     versions = relationship("DraftVersion", back_populates="draft", order_by="DraftVersion.id",
                             cascade="all, delete-orphan")
+    article_links = relationship("ArticleLink", back_populates="draft", cascade="all, delete-orphan")
 
     @property
     def current_version(self) -> "DraftVersion | None":
@@ -72,6 +74,11 @@ class DraftVersion(db.Model):
     warnings: Mapped[list] = mapped_column(db.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    # Lineage to the version before: "" (first version / not computed), "proposed" (by the matcher, staff
+    # have not checked it yet) or "confirmed" (staff reviewed it; who and when below).
+    lineage_state: Mapped[str] = mapped_column(db.String(20), default="", server_default="")
+    lineage_confirmed_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    lineage_confirmed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
 
     draft = relationship("Draft", back_populates="versions")
     divisions = relationship("Division", back_populates="version", order_by="Division.position",
@@ -144,3 +151,43 @@ class Article(db.Model):
 
     def __repr__(self) -> str:
         return f"<Article {self.label}>"
+
+
+LINK_KINDS = ("unchanged", "modified")
+LINK_SHAPES = ("one-to-one", "merge", "split")
+LINK_ORIGINS = ("proposed", "staff")
+
+
+class ArticleLink(db.Model):
+    """One edge of the lineage: `old_article` (in `from_version`) became, wholly or in part, `new_article`.
+
+    Two old articles linked to one new one are a merge (合并), one old to two new a split (拆分); an old
+    article without a link was deleted, a new one without a link was added. `kind` is "unchanged" when the
+    texts are the same apart from whitespace, the article's own number and numbers inside cross-references.
+    """
+
+    __tablename__ = "article_links"
+    __table_args__ = (db.UniqueConstraint("old_article_id", "new_article_id", name="uq_article_links_old_new"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    from_version_id: Mapped[int] = mapped_column(db.ForeignKey("draft_versions.id", ondelete="CASCADE"),
+                                                 index=True)
+    to_version_id: Mapped[int] = mapped_column(db.ForeignKey("draft_versions.id", ondelete="CASCADE"),
+                                               index=True)
+    old_article_id: Mapped[int] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    new_article_id: Mapped[int] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(20), default="modified")
+    shape: Mapped[str] = mapped_column(db.String(20), default="one-to-one")
+    similarity: Mapped[float] = mapped_column(db.Float, default=0.0)
+    origin: Mapped[str] = mapped_column(db.String(20), default="proposed")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+
+    draft = relationship("Draft", back_populates="article_links")
+    from_version = relationship("DraftVersion", foreign_keys=[from_version_id])
+    to_version = relationship("DraftVersion", foreign_keys=[to_version_id])
+    old_article = relationship("Article", foreign_keys=[old_article_id])
+    new_article = relationship("Article", foreign_keys=[new_article_id])
+
+    def __repr__(self) -> str:
+        return f"<ArticleLink {self.old_article_id}->{self.new_article_id} {self.kind} {self.shape}>"

@@ -15,6 +15,7 @@ from sqlalchemy import column, func, select, table
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
 from consult.database import utcnow
+from consult.drafts.lineage_services import propose_lineage
 from consult.drafts.models import Article, Division, Draft, DraftVersion
 from consult.drafts.publishing import DraftError, assign_addresses, check_publishable
 from consult.extensions import db
@@ -59,6 +60,8 @@ def import_draft(data: bytes, filename: str, *, title: str | None = None, versio
     enqueue_many("article", [a.id for a in version.articles])
     record(actor, "draft.import", draft, version_id=version.id, label=version.label, filename=filename,
            articles=len(version.articles), warnings=len(version.warnings))
+    if len(draft.versions) > 1:  # a new reading: propose which old article each new one comes from
+        propose_lineage(version, actor=actor)
     return version
 
 
