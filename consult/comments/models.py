@@ -120,6 +120,8 @@ class Comment(db.Model):
     internal_notes: Mapped[str] = mapped_column(db.Text, default="")
 
     receipt_code: Mapped[str] = mapped_column(db.String(20), unique=True)
+    # Chosen by the sender (offline entry's per-entry UUID, an API client's key): a repeat returns this comment.
+    idempotency_key: Mapped[str | None] = mapped_column(db.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
@@ -134,6 +136,9 @@ class Comment(db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+
+    # Not stored: True on the instance a service returns for a repeated idempotency key (nothing new saved).
+    replayed = False
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.receipt_code}>"

@@ -8,10 +8,12 @@ index in the caller's transaction.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.permissions import can_edit_comment, is_staff
 from consult.audit.services import record
@@ -65,8 +67,60 @@ def comment_values(draft, anchor: ResolvedAnchor, *, body, reason="", proposed_t
         **provenance)
 
 
+# An idempotency key: what a sender (offline entry's per-entry UUID, an API client) names one submission by.
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
+
+
+class IdempotencyConflict(CommentError):
+    """The idempotency key was already used for a different comment (nothing is stored)."""
+
+
+def clean_idempotency_key(key) -> str | None:
+    """None for no key; else the key (8–64 letters, digits, . _ : -) or a refusal."""
+    if key is None or key == "":
+        return None
+    if not isinstance(key, str) or not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise CommentError(_("录入编号无效（应为 8–64 位字母、数字或 - . _ :）。"), "idempotency_key")
+    return key
+
+
+def replayed_comment(key: str | None, draft, *, body, reason="", proposed_text="", **provenance) -> Comment | None:
+    """The comment already stored under `key` when this is a repeat of the same submission, else None.
+
+    A repeat (a retry after a lost answer) must carry the same draft, provenance and text; a key used for
+    something else is refused with IdempotencyConflict. The returned comment has `replayed = True`.
+    """
+    if key is None:
+        return None
+    existing = db.session.scalar(select(Comment).where(Comment.idempotency_key == key))
+    if existing is None:
+        return None
+    try:
+        content = clean_content(body, reason, proposed_text)
+    except CommentError:
+        content = None
+    same = (existing.draft_id == getattr(draft, "id", None)
+            and content == (existing.body, existing.reason, existing.proposed_text)
+            and all(getattr(existing, name) == value for name, value in provenance.items()))
+    if not same:
+        raise IdempotencyConflict(_("录入编号 %(key)s 已用于另一条意见（%(receipt)s），本条未保存。请作为新意见重新保存。",
+                                    key=key, receipt=existing.receipt_code), "idempotency_key")
+    existing.replayed = True
+    return existing
+
+
 def _save(comment: Comment, action: str, actor, **details) -> Comment:
     db.session.add(comment)
+    if comment.idempotency_key is not None:
+        try:
+            with db.session.begin_nested():  # a concurrent repeat of the same key: return the first one
+                db.session.flush()
+        except IntegrityError:
+            existing = db.session.scalar(select(Comment).where(Comment.idempotency_key == comment.idempotency_key))
+            if existing is None:
+                raise
+            existing.replayed = True
+            return existing
     db.session.flush()
     enqueue("comment", comment.id)
     record(actor, action, comment, receipt_code=comment.receipt_code, anchor_kind=comment.anchor_kind,
@@ -78,8 +132,17 @@ def _save(comment: Comment, action: str, actor, **details) -> Comment:
 def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text="", commenter_name="",
                           commenter_category="", contact="", wants_feedback=False,
                           consent_personal_info=False, consent_publish_name=False, is_minor=False,
-                          actor=None) -> Comment:
-    """A citizen's comment from the public form: channel online, awaiting moderation, with a receipt code."""
+                          actor=None, idempotency_key=None) -> Comment:
+    """A citizen's comment from the public form: channel online, awaiting moderation, with a receipt code.
+
+    With `idempotency_key`, a repeat of the same submission returns the comment stored the first time
+    (`comment.replayed` is True) instead of storing it twice, even after the window closed.
+    """
+    idempotency_key = clean_idempotency_key(idempotency_key)
+    replay = replayed_comment(idempotency_key, draft, body=body, reason=reason, proposed_text=proposed_text,
+                              channel="online")
+    if replay is not None:
+        return replay
     check_window(draft)
     resolved = resolve_anchor(draft.current_version, anchor)
     comment = build_comment(
@@ -87,7 +150,7 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
         consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
         is_minor=is_minor, actor=actor, channel="online", moderation_state="pending",
-        submitted_on=utcnow().date())
+        submitted_on=utcnow().date(), idempotency_key=idempotency_key)
     return _save(comment, "comment.submit", actor)
 
 
@@ -104,14 +167,22 @@ def check_contact_wanted(contact, wants_feedback, is_minor) -> None:
 def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, channel="meeting", reason="",
                   proposed_text="", commenter_name="", commenter_category="", contact="",
                   wants_feedback=False, submitted_on=None, actor, is_minor=False,
-                  consent_personal_info=True) -> Comment:
+                  consent_personal_info=True, idempotency_key=None) -> Comment:
     """A resident's comment recorded by a facilitator (or staff) for a contact point; moderation "internal".
 
     The facilitator collects consent when writing down a contact for feedback, so consent defaults to yes;
     the PIPL rules still apply (contact kept only for feedback, nothing kept for children under 14).
+    With `idempotency_key` (offline entry sends one per entry), a repeat of the same entry returns the
+    comment stored the first time (`comment.replayed` is True), even if the window closed meanwhile.
     """
-    check_window(draft)
+    idempotency_key = clean_idempotency_key(idempotency_key)
     check_entry(actor, draft, contact_point, meeting)
+    replay = replayed_comment(idempotency_key, draft, body=body, reason=reason, proposed_text=proposed_text,
+                              contact_point_id=getattr(contact_point, "id", None),
+                              meeting_id=getattr(meeting, "id", None))
+    if replay is not None:
+        return replay
+    check_window(draft)
     if channel not in CHANNELS:
         raise CommentError(_("未知的渠道：%(channel)s。", channel=channel), "channel")
     if submitted_on is not None and not isinstance(submitted_on, date):
@@ -123,7 +194,7 @@ def enter_comment(draft, *, contact_point, anchor: str, body, meeting=None, chan
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
         consent_personal_info=consent_personal_info, is_minor=is_minor, actor=actor, channel=channel,
         moderation_state="internal", contact_point_id=contact_point.id if contact_point is not None else None,
-        meeting_id=meeting.id if meeting is not None else None,
+        meeting_id=meeting.id if meeting is not None else None, idempotency_key=idempotency_key,
         submitted_on=submitted_on or (meeting.held_on if meeting is not None else utcnow().date()))
     return _save(comment, "comment.enter", actor, contact_point_id=comment.contact_point_id,
                  meeting_id=comment.meeting_id)

@@ -1,9 +1,9 @@
 """The intake blueprint and what every intake page starts with: a signed-in facilitator, loaded objects."""
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from consult.accounts.permissions import can_edit_comment, can_enter_comments
 from consult.comments.anchors import comment_anchor_label
@@ -11,17 +11,34 @@ from consult.comments.models import Comment
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.contact_points.vocabulary import MEETING_KIND
 from consult.drafts.models import Draft
-from consult.extensions import db
+from consult.extensions import db, login_manager
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
+# Served to anyone: the offline entry's service worker script (nothing in it is personal or secret).
+OPEN_ENDPOINTS = {"intake.service_worker"}
+
+
+def wants_json() -> bool:
+    """True when intake.js / offline-entry.js sent the request with fetch and expects JSON back."""
+    return request.headers.get("X-Requested-With") == "fetch"
 
 
 @bp.before_request
-@login_required
 def require_intake_role():
-    """Every intake page needs a signed-in facilitator (bound to a point) or staff."""
+    """Every intake page needs a signed-in facilitator (bound to a point) or staff.
+
+    A fetch from the entry page whose session has ended gets 401 JSON (its queue waits for a new sign-in),
+    not the login page.
+    """
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if wants_json():
+            return jsonify(ok=False, signed_out=True, error=_("登录已过期，请重新登录。")), 401
+        return login_manager.unauthorized()
     if not can_enter_comments(current_user):
         abort(403)
+    return None
 
 
 @bp.context_processor

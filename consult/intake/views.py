@@ -4,9 +4,10 @@ Corrections, a point's list and spreadsheet imports are in consult.intake.commen
 """
 from __future__ import annotations
 
-from flask import jsonify, render_template, request, url_for
+from flask import current_app, jsonify, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from consult.actions import perform
 from consult.comments import queries as comment_queries
@@ -19,15 +20,10 @@ from consult.contact_points.services import create_meeting, update_meeting
 from consult.drafts.models import Draft
 from consult.extensions import db
 from consult.intake import comment_views  # noqa: F401  (registers the correction and import pages)
-from consult.intake.blueprint import bp, label_of, load_meeting
+from consult.intake.blueprint import bp, label_of, load_meeting, wants_json
 from consult.intake.forms import ENTRY_FIELDS, EntryForm
 
 __all__ = ["bp"]
-
-
-def wants_json() -> bool:
-    """True when intake.js sent the form with fetch and expects JSON back."""
-    return request.headers.get("X-Requested-With") == "fetch"
 
 
 @bp.route("/")
@@ -108,9 +104,11 @@ def entry(meeting_id: int):
     if request.method == "GET":
         return _render_entry(meeting, form)
     fetch = wants_json()
+    # offline-entry.js names each queued entry with a UUID: a repeat (lost answer) returns the first comment.
+    key = request.form.get("idempotency_key") or None
     return perform(lambda: enter_comment(
         meeting.draft, contact_point=meeting.contact_point, meeting=meeting, channel="meeting",
-        submitted_on=meeting.held_on, actor=current_user, **form.values()),
+        submitted_on=meeting.held_on, actor=current_user, idempotency_key=key, **form.values()),
         form=form, rerender=lambda: _render_entry(meeting, form),
         success=None if fetch else (lambda c: _("已保存：%(label)s", label=label_of(c))),
         # intake.js follows the redirect and reads the saved row as JSON.
@@ -129,3 +127,21 @@ def resolve():
     except CommentError as exc:
         return jsonify(ok=False, error=exc.message)
     return jsonify(ok=True, label=resolved.label, text=resolved.text, kind=resolved.kind)
+
+
+@bp.route("/token")
+def token():
+    """JSON: a fresh CSRF token for the signed-in user (offline-entry.js asks before sending its queue)."""
+    response = jsonify(ok=True, csrf_token=generate_csrf(), user_id=current_user.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The offline entry's service worker, scoped to /intake/ (it caches the entry pages and their assets)."""
+    response = send_from_directory(current_app.static_folder, "js/intake-sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Service-Worker-Allowed"] = url_for(".index")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

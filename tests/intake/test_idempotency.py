@@ -1,0 +1,107 @@
+"""Offline entry's idempotency keys: a repeated entry is stored once, a reused key is refused clearly."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from consult.comments.models import Comment
+from consult.comments.services import IdempotencyConflict, enter_comment, submit_online_comment
+from consult.errors import UserError
+
+KEY = "5f0c8a7e-3b1d-4c2a-9e6f-0a1b2c3d4e5f"
+FETCH = {"X-Requested-With": "fetch", "Accept": "application/json"}
+
+
+def _count(db) -> int:
+    return db.session.scalar(select(func.count(Comment.id)))
+
+
+def _post(client, meeting, key=KEY, **data):
+    return client.post(f"/intake/meetings/{meeting.id}", headers=FETCH,
+                       data={"anchor": "3", "body": "游客须知应当张贴在入口。", "idempotency_key": key, **data})
+
+
+def test_same_key_twice_stores_one_comment_and_answers_with_the_first(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    first = _post(client, meeting)
+    second = _post(client, meeting)  # the retry after a lost answer
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert _count(db) == 1
+    comment = db.session.scalar(select(Comment))
+    assert comment.idempotency_key == KEY and comment.body == "游客须知应当张贴在入口。"
+    row = client.get(second.headers["Location"]).get_json()
+    assert row["ok"] is True and row["id"] == comment.id and row["count"] == 1
+
+
+def test_key_reused_with_another_body_is_refused_and_stores_nothing(client, auth, db, meeting, facilitator):
+    auth.login(facilitator)
+    _post(client, meeting)
+    response = _post(client, meeting, body="完全不同的另一条意见。")
+    assert response.status_code == 422
+    data = response.get_json()
+    assert data["ok"] is False
+    message = " ".join(data["form_errors"] + sum(data["errors"].values(), []))
+    assert "已用于另一条意见" in message and KEY in message
+    assert _count(db) == 1
+    assert db.session.scalar(select(Comment.body)) == "游客须知应当张贴在入口。"
+
+
+def test_closed_draft_gives_a_clear_message_and_stores_nothing(client, auth, db, meeting, facilitator):
+    from consult.drafts.services import close_draft
+
+    close_draft(meeting.draft)
+    db.session.commit()
+    auth.login(facilitator)
+    response = _post(client, meeting)
+    assert response.status_code == 422
+    assert "征求意见已截止" in " ".join(response.get_json()["form_errors"])
+    assert _count(db) == 0
+
+
+def test_repeat_after_the_draft_closed_still_answers_with_the_stored_comment(client, auth, db, meeting,
+                                                                             facilitator):
+    """The first attempt was stored just before closing, its answer lost: the retry must not say 'closed'."""
+    from consult.drafts.services import close_draft
+
+    auth.login(facilitator)
+    first = _post(client, meeting)
+    close_draft(meeting.draft)
+    db.session.commit()
+    again = _post(client, meeting)
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert _count(db) == 1
+
+
+@pytest.mark.parametrize("key", ["short", "has space in it 123", "x" * 65, "../../etc/passwd"])
+def test_malformed_key_is_refused(client, auth, db, meeting, facilitator, key):
+    auth.login(facilitator)
+    response = _post(client, meeting, key=key)
+    assert response.status_code == 422
+    assert "录入编号无效" in str(response.get_json())
+    assert _count(db) == 0
+
+
+def test_service_keyword_for_the_api(db, meeting, facilitator, draft):
+    """`idempotency_key=` on both comment-creating services; `replayed` tells a repeat from a new comment."""
+    first = submit_online_comment(draft, anchor="3", body="网上意见。", idempotency_key="api-client-0001")
+    db.session.commit()
+    again = submit_online_comment(draft, anchor="3", body="网上意见。", idempotency_key="api-client-0001")
+    assert again.id == first.id and again.replayed is True
+    with pytest.raises(IdempotencyConflict):
+        submit_online_comment(draft, anchor="3", body="别的意见。", idempotency_key="api-client-0001")
+    # The same key cannot be taken over by another channel (a facilitator's entry).
+    with pytest.raises(UserError):
+        enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3", body="网上意见。",
+                      actor=facilitator, idempotency_key="api-client-0001")
+    db.session.rollback()
+    assert _count(db) == 1
+
+
+def test_no_key_keeps_the_old_behaviour(db, meeting, facilitator, draft):
+    for _ in range(2):
+        comment = enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3",
+                                body="同一条意见。", actor=facilitator)
+        assert comment.replayed is False and comment.idempotency_key is None
+    db.session.commit()
+    assert _count(db) == 2
