@@ -92,6 +92,13 @@ def can_search_comments(user) -> bool:
     return is_staff(user)
 
 
+def can_release_report(user, draft=None) -> bool:
+    """Release a draft's public report (意见处理情况报告): staff, once its comment window has closed."""
+    if not is_staff(user):
+        return False
+    return draft is None or (draft.is_published and not draft.is_open())
+
+
 def can_manage_users(user) -> bool:
     """Create users, change roles, bind facilitators, import contact points."""
     return is_admin(user)

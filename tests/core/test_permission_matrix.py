@@ -66,11 +66,23 @@ GET_ROUTES = {
     "admin.user_new": (ADMIN, "/admin/users/new"),
     "admin.user_edit": (ADMIN, "/admin/users/{user}/edit"),
     "admin.contact_points": (ADMIN, "/admin/contact-points"),
+    # The public report is public once released (tests/report/test_release.py, test_report_crawl.py); the
+    # world's draft is still open, so before release only staff see these pages (a preview).
+    "report.show": (STAFF, "/report/drafts/{draft}"),
+    "report.participation": (STAFF, "/report/drafts/{draft}/participation"),
+    "report.chart": (STAFF, "/report/drafts/{draft}/charts/channel.svg"),
+    "report.open_data_csv": (STAFF, "/report/drafts/{draft}/comments.csv"),
+    "report.open_data_json": (STAFF, "/report/drafts/{draft}/comments.json"),
+    "report.dictionary": (STAFF, "/report/drafts/{draft}/data-dictionary"),
+    "report.schema": (STAFF, "/report/drafts/{draft}/schema.json"),
+    "report.release_confirm": (STAFF, "/report/drafts/{draft}/release"),
 }
 
 # POST-only endpoints: the lowest level that may act.
 POST_ROUTES = {
     "accounts.logout": (LOGIN, "/accounts/logout"),
+    "report.release": (STAFF, "/report/drafts/{draft}/release"),
+    "report.save_summary": (STAFF, "/report/drafts/{draft}/articles/1/summary"),
     "drafts.details": (STAFF, "/drafts/{draft}/details"),
     "drafts.publish": (STAFF, "/drafts/{draft}/publish"),
     "drafts.close": (STAFF, "/drafts/{draft}/close"),
