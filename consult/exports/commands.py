@@ -189,6 +189,25 @@ def sheet_command(draft_id, out, with_names, with_contacts, **criteria):
     click.echo(f"wrote {out} ({count} comments)")
 
 
+@export_cli.command("comparison")
+@click.argument("draft_id", type=DRAFT_ID)
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="FILE.docx")
+@click.option("--from", "from_ref", default=None, help="Older version: label or id (default: the one before --to).")
+@click.option("--to", "to_ref", default=None, help="Newer version: label or id (default: the current one).")
+@click.option("--changed-only", is_flag=True, help="Leave out the articles that did not change.")
+def comparison_command(draft_id, out, from_ref, to_ref, changed_only):
+    """Write the comparison table (修改对照表) of two versions: 原条文 | 修改后条文 | 修改说明 with a redline."""
+    from consult.exports.comparison import summary_line
+    from consult.exports.comparison_data import export_comparison
+
+    draft = _draft(draft_id)
+    _extension(out, ("docx",))
+    data = _write(out, lambda handle: export_comparison(
+        draft, handle, from_ref=from_ref, to_ref=to_ref, changed_only=changed_only,
+        fonts=fonts_from_config(current_app.config)))
+    click.echo(f"wrote {out} ({data.from_label} → {data.to_label}; {summary_line(data)})")
+
+
 @export_cli.command("cleanup")
 def cleanup_command():
     """Delete stored export files older than EXPORT_RETENTION_DAYS (and fail jobs whose build died)."""

@@ -7,7 +7,8 @@ for one connected group of the lineage: a one-to-one link, a merge (several old 
 (one old → several new), so every article of either version appears exactly once.
 
 `comparison_data` reads the database: the two versions through the lineage contract
-(`consult.drafts.lineage_services.compare`, whose one-line errors it passes on), the links, and for the
+(`consult.drafts.lineage_services.compare`, whose one-line errors it passes on), the links by article id
+(`compose_edges`: the stored lineage, followed through the versions in between), and for the
 old articles the comments adopted or partly adopted (修改说明) and how many comments each drew.
 Both the Word builder (`comparison.py`) and the public "what changed" page read these records.
 """
@@ -263,7 +264,7 @@ def new_outline(version: DraftVersion) -> list[tuple[str, object]]:
         if kind == "division":
             depth[obj.id] = depth.get(obj.parent_id, 0) + 1 if obj.parent_id else 1
             outline.append(("division", (obj.heading, depth[obj.id])))
-        else:
+        elif not obj.deleted:  # a 第X条（删去） placeholder is not an article of the text
             outline.append(("article", _side(obj)))
     return outline
 
@@ -280,27 +281,12 @@ def resolve_versions(draft: Draft, from_ref=None, to_ref=None) -> tuple[DraftVer
     return old, new, result
 
 
-def _links(old: DraftVersion, new: DraftVersion, result: dict) -> list[Link]:
-    """Links between the two versions by article id: stored ones when adjacent, else the contract's labels."""
-    from consult.drafts.lineage_services import links_for, previous_version
+def _links(draft: Draft, old: DraftVersion, new: DraftVersion) -> list[Link]:
+    """Links between the two versions by article id, followed through any version in between."""
+    from consult.drafts.lineage_services import compose_edges
 
-    previous = previous_version(new)
-    if previous is not None and previous.id == old.id:
-        return [Link(l.old_article_id, l.new_article_id, l.kind) for l in links_for(new)]
-    old_ids, new_ids = _ids_by_label(old), _ids_by_label(new)
-    links = []
-    for entry in result.get("links", []):
-        olds, news = old_ids.get(entry["old"]), new_ids.get(entry["new"])
-        if olds and news:
-            links.append(Link(olds[0], news[0], entry.get("kind", "modified")))
-    return links
-
-
-def _ids_by_label(version: DraftVersion) -> dict[str, list[int]]:
-    ids: dict[str, list[int]] = defaultdict(list)
-    for article in version.articles:
-        ids[article.label].append(article.id)
-    return ids
+    return [Link(old_id, new_id, "unchanged" if status == "unchanged" else "modified")
+            for (old_id, new_id), status in compose_edges(draft, old, new).items()]
 
 
 def _comment_counts(article_ids: list[int]) -> dict[int, int]:
@@ -339,9 +325,9 @@ def comparison_data(draft: Draft, from_ref=None, to_ref=None, *, changed_only: b
 
     `with_adopted=False` leaves the comment texts out (the public page shows counts only).
     """
-    old, new, result = resolve_versions(draft, from_ref, to_ref)
-    old_sides = [_side(a) for a in old.articles]
-    rows = arrange(old_sides, new_outline(new), _links(old, new, result), changed_only=changed_only)
+    old, new, _result = resolve_versions(draft, from_ref, to_ref)
+    old_sides = [_side(a) for a in old.articles if not a.deleted]
+    rows = arrange(old_sides, new_outline(new), _links(draft, old, new), changed_only=changed_only)
     ids = [a.id for a in old_sides]
     counts = _comment_counts(ids)
     adopted = _adopted(ids) if with_adopted else {}
@@ -384,3 +370,17 @@ def _change_line(row: ComparisonRow) -> str:
     if row.status == "modified":
         return f"修改本条（原{olds}）。" if row.renumbered else "修改本条。"
     return f"条文序号由{olds}调整为{news}。" if row.renumbered else ""
+
+
+def export_comparison(draft: Draft, out, *, from_ref=None, to_ref=None, changed_only: bool = False,
+                      fonts=None, actor=None) -> ComparisonData:
+    """Write the comparison table .docx of two versions (UserError, nothing written, for bad refs); audited."""
+    from consult.audit.services import record
+    from consult.exports.comparison import build_comparison  # python-docx: only when writing
+    from consult.exports.records import Fonts
+
+    data = comparison_data(draft, from_ref, to_ref, changed_only=changed_only)
+    build_comparison(data, out, fonts=fonts or Fonts())
+    record(actor, "export.comparison", draft, from_version=data.from_label, to_version=data.to_label,
+           changed_only=changed_only, **{k: v for k, v in data.counts().items()})
+    return data
