@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from consult.drafts.views import bp as drafts_bp
     from consult.exports.views import bp as exports_bp
     from consult.intake.views import bp as intake_bp
+    from consult.outreach.views import bp as outreach_bp
     from consult.report.views import bp as report_bp
     from consult.review.views import bp as review_bp
     from consult.search.views import bp as search_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (drafts_bp, comments_bp, intake_bp, review_bp, search_bp, exports_bp, accounts_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(outreach_bp)  # /q/<code> short links and /outreach/ pages
     app.register_blueprint(report_bp)
     app.add_url_rule("/", "index", index)
 

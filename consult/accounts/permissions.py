@@ -58,9 +58,14 @@ def can_edit_comment(user, comment) -> bool:
     """Correct a comment: staff always; its point's facilitator until staff lock it."""
     if is_staff(user):
         return True
-    if comment.contact_point is None or comment.locked:
-        return False
+    if comment.contact_point is None or comment.locked or comment.channel == "qr":
+        return False  # a resident's own comment through the point's poster (扫码) is not the facilitator's record
     return can_enter_comments(user, comment.contact_point) and is_facilitator(user)
+
+
+def can_print_materials(user, contact_point=None) -> bool:
+    """Download a contact point's poster and its meetings' kits (座谈会材料): its facilitators and staff."""
+    return can_enter_comments(user, contact_point)
 
 
 def can_decide(user, comment=None) -> bool:

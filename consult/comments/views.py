@@ -56,7 +56,17 @@ def _form_context(draft: Draft, form: CommentForm) -> dict:
         form.anchor.data = chosen.key
     except CommentError:
         chosen = None
-    return {"draft": draft, "version": version, "form": form, "chosen": chosen}
+    token = request.values.get("via", "")
+    point = poster_point_of(token, draft)
+    return {"draft": draft, "version": version, "form": form, "chosen": chosen, "poster_point": point,
+            "poster_token": token if point is not None else ""}
+
+
+def poster_point_of(token: str | None, draft: Draft):
+    """The contact point whose poster's QR code opened this form (a valid signed token), else None."""
+    from consult.outreach.provenance import poster_point  # outreach sits above comments: imported on call
+
+    return poster_point(token, draft)
 
 
 def _render_form(draft: Draft, form: CommentForm, error: str | None = None, error_field: str | None = None,
@@ -77,9 +87,18 @@ def new(draft_id: int):
     if request.method == "GET":
         return _render_form(draft, form)
     actor = current_user if current_user.is_authenticated else None
+    point = poster_point_of(request.form.get("via"), draft)  # forged or expired: an ordinary online comment
+
+    def submit():
+        fields = {name: getattr(form, name).data for name in FORM_FIELDS}
+        if point is not None:
+            from consult.outreach.services import submit_poster_comment  # see poster_point_of
+
+            return submit_poster_comment(draft, point, **fields, actor=actor)
+        return services.submit_online_comment(draft, **fields, actor=actor)
+
     return perform(
-        lambda: services.submit_online_comment(draft, **{name: getattr(form, name).data for name in FORM_FIELDS},
-                                               actor=actor),
+        submit,
         form=form, success=None, redirect_code=303,
         redirect_to=lambda comment: url_for("comments.submitted", code=comment.receipt_code),
         rerender=lambda: _render_form(draft, form, error=(form.form_errors or [None])[0], status=422))

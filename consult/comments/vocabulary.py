@@ -69,8 +69,12 @@ CHANNEL = Vocabulary("channel", [
     Term("email", _l("电子邮件"), "电子邮件", 3, ("邮件", "e-mail")),
     Term("department", _l("部门意见"), "部门意见", 4, ("部门",)),
     Term("expert", _l("专家意见"), "专家意见", 5, ("专家",)),
+    Term("qr", _l("扫码提意见"), "扫码提意见", 6, ("扫码", "二维码", "qr")),
 ])
 CHANNELS = CHANNEL.codes
+# Channels where residents type their own comment on the public form: staff moderate these before they
+# are published (qr = through a contact point's poster, 扫码提意见).
+SELF_SUBMITTED_CHANNELS = ("online", "qr")
 
 # 条款: what part of the text a comment addresses. Rank is text order of the sections a summary has:
 # 总体意见 → 名称 → the articles → 建议新增条款.

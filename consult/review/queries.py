@@ -11,7 +11,7 @@ from consult.accounts.models import User
 from consult.accounts.permissions import STAFF_ROLES
 from consult.comments.models import Comment, DuplicateGroup, Tag
 from consult.comments.selection import Selection
-from consult.comments.vocabulary import CHANNEL, DECISION
+from consult.comments.vocabulary import CHANNEL, DECISION, SELF_SUBMITTED_CHANNELS
 from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Article, Division, Draft
 from consult.extensions import db
@@ -135,7 +135,7 @@ def comment_by_receipt(draft: Draft, code: str) -> Comment | None:
 
 
 def _pending(draft_id: int | None):
-    conds = [Comment.channel == "online", Comment.moderation_state == "pending"]
+    conds = [Comment.channel.in_(SELF_SUBMITTED_CHANNELS), Comment.moderation_state == "pending"]
     return conds + ([Comment.draft_id == draft_id] if draft_id else [])
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from consult.accounts.permissions import can_decide, can_moderate, is_staff
 from consult.audit.services import record
 from consult.comments.models import Comment, Tag
-from consult.comments.vocabulary import DECISION, DECISIONS_NEEDING_REASON
+from consult.comments.vocabulary import DECISION, DECISIONS_NEEDING_REASON, SELF_SUBMITTED_CHANNELS
 from consult.database import utcnow
 from consult.extensions import db
 from consult.comments.duplicates import (  # noqa: F401  (group verbs, part of this module's contract)
@@ -44,7 +44,7 @@ def _require(predicate, actor, comment=None) -> None:
 
 def _check_moderatable(comment: Comment, actor) -> None:
     _require(can_moderate, actor)
-    if comment.channel != "online" or comment.moderation_state not in MODERATABLE:
+    if comment.channel not in SELF_SUBMITTED_CHANNELS or comment.moderation_state not in MODERATABLE:
         raise ReviewError(_("只有待审核或已公开的网上意见可以审核（意见 %(code)s）。", code=comment.receipt_code))
 
 
