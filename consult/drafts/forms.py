@@ -35,3 +35,11 @@ class PublishForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A confirmation step (close, delete, accept a warning): only the CSRF token."""
+
+
+class NewVersionForm(FlaskForm):
+    """The next reading (一审稿, 二审稿 …) of an existing draft: its file and its version label."""
+
+    file = FileField(_l("新版本文件（.docx 或 .txt）"), validators=[FileRequired(message=_l("请选择要上传的文件。"))])
+    version_label = StringField(_l("版本名称（例如 一审稿、二审稿）"),
+                                validators=[InputRequired(message=_l("请填写版本名称。")), Length(max=100)])

@@ -14,7 +14,8 @@ from consult.accounts.permissions import can_manage_drafts
 from consult.actions import mark_error, perform
 from consult.database import utcnow
 from consult.drafts import queries
-from consult.drafts.forms import ConfirmForm, DetailsForm, PublishForm, UploadForm
+from consult.drafts import lineage_services
+from consult.drafts.forms import ConfirmForm, DetailsForm, NewVersionForm, PublishForm, UploadForm
 from consult.drafts.localtime import local_to_utc, utc_to_local
 from consult.drafts.models import Draft
 from consult.drafts.publishing import DraftError, accept_warning, blocking_warnings, check_publishable
@@ -112,13 +113,53 @@ def upload():
 
     def run():
         upload_file = form.file.data
-        return import_draft(upload_file.read(), upload_file.filename or "", title=form.title.data or None,
-                            version_label=form.version_label.data or None, draft=draft, actor=current_user)
+        version = import_draft(upload_file.read(), upload_file.filename or "", title=form.title.data or None,
+                               version_label=form.version_label.data or None, draft=draft, actor=current_user)
+        return _with_lineage(version)
 
     return perform(run, form=form, rerender=lambda: (render_template("drafts/upload.html", form=form), 422),
-                   success=lambda v: _("已导入《%(title)s》%(label)s：%(n)s 条，%(w)s 个提示需要核对。",
-                                       title=v.draft.title, label=v.label, n=len(v.articles), w=len(v.warnings)),
-                   redirect_to=lambda v: url_for(".review", draft_id=v.draft_id))
+                   success=_imported, redirect_to=_after_import)
+
+
+def _with_lineage(version):
+    """A new version of an existing draft gets its proposed lineage to the version before (issue 10)."""
+    if lineage_services.previous_version(version) is not None and version.lineage_state != "proposed":
+        lineage_services.propose_lineage(version)
+    return version
+
+
+def _imported(version) -> str:
+    message = _("已导入《%(title)s》%(label)s：%(n)s 条，%(w)s 个提示需要核对。", title=version.draft.title,
+                label=version.label, n=len(version.articles), w=len(version.warnings))
+    if version.lineage_state == "proposed":
+        message += " " + _("请核对与上一版本的条文对应关系。")
+    return message
+
+
+def _after_import(version) -> str:
+    """A next reading goes to its lineage review first; a new draft to its parse review."""
+    if version.lineage_state == "proposed":
+        return url_for("review.lineage", draft_id=version.draft_id, version=version.id)
+    return url_for(".review", draft_id=version.draft_id)
+
+
+@bp.route("/<int:draft_id>/versions/new", methods=["GET", "POST"])
+@staff_required
+def new_version(draft_id: int):
+    """Import the next reading of a draft (一审稿 → 二审稿 …); then staff review the proposed lineage."""
+    draft = load_draft(draft_id)
+    form = NewVersionForm()
+    if request.method == "GET":
+        return render_template("drafts/new_version.html", draft=draft, form=form)
+
+    def run():
+        upload_file = form.file.data
+        return _with_lineage(import_draft(upload_file.read(), upload_file.filename or "",
+                                          version_label=form.version_label.data.strip(), draft=draft,
+                                          actor=current_user))
+
+    return perform(run, form=form, success=_imported, redirect_to=_after_import,
+                   rerender=lambda: (render_template("drafts/new_version.html", draft=draft, form=form), 422))
 
 
 def _render_review(draft: Draft, details=None, publish=None, status=200):

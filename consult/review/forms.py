@@ -1,8 +1,8 @@
 """Workbench forms: shape only (which decisions need a reason, who may be assigned … live in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.comments.vocabulary import DECISION
 from consult.review.services import MAX_MODERATION_REASON_LENGTH, MAX_NOTE_LENGTH, MAX_REASON_LENGTH
@@ -82,3 +82,10 @@ class BulkForm(FlaskForm):
     reason = TextAreaField(_l("说明或理由"), validators=[Optional(), Length(max=MAX_REASON_LENGTH)])
     assignee = StringField(_l("分配给"), validators=[Optional(), Length(max=20)])
     locked = StringField(_l("锁定"), validators=[Optional(), Length(max=5)])
+
+
+class LinkForm(FlaskForm):
+    """One lineage link to add or change to: an article of the previous version and one of this version."""
+
+    old_article_id = IntegerField(_l("原条文"), validators=[InputRequired(_l("请选择原版本的条文。"))])
+    new_article_id = IntegerField(_l("新条文"), validators=[InputRequired(_l("请选择本版本的条文。"))])

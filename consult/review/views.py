@@ -11,6 +11,7 @@ from consult.drafts.models import Draft
 from consult.drafts.queries import text_outline
 from consult.extensions import db
 from consult.review import actions  # noqa: F401  (registers the POST routes on the blueprint)
+from consult.review import lineage_views  # noqa: F401  (registers the lineage review routes)
 from consult.review import queries
 from consult.review import stats as statistics
 from consult.review.pages import bp, comment_or_404, load_draft, render_article, render_duplicates

@@ -30,6 +30,7 @@ GET_ROUTES = {
     "drafts.review": (STAFF, "/drafts/{draft}/review"),
     "drafts.close_confirm": (STAFF, "/drafts/{draft}/close"),
     "drafts.delete_confirm": (STAFF, "/drafts/{draft}/delete"),
+    "drafts.new_version": (STAFF, "/drafts/{draft}/versions/new"),
     "comments.new": (PUBLIC, "/comments/new/{draft}?anchor=3"),
     "comments.receipt": (PUBLIC, "/comments/receipt?code={receipt}"),
     "comments.submitted": (PUBLIC, "/comments/submitted?code={receipt}"),
@@ -55,6 +56,7 @@ GET_ROUTES = {
     "review.chart": (STAFF, "/review/drafts/{draft}/charts/channel.svg"),
     "review.split_confirm": (STAFF, "/review/comments/{online_comment}/split"),
     "review.comment": (STAFF, "/review/comments/{online_comment}"),
+    "review.lineage": (STAFF, "/review/drafts/{draft}/lineage"),
     "exports.index": (STAFF, "/exports/"),
     "exports.draft": (STAFF, "/exports/drafts/{draft}"),
     "exports.jobs": (STAFF, "/exports/jobs"),
@@ -103,6 +105,10 @@ POST_ROUTES = {
     "review.split": (STAFF, "/review/comments/{online_comment}/split"),
     "review.duplicate_of": (STAFF, "/review/comments/{online_comment}/duplicate-of"),
     "review.tags": (STAFF, "/review/comments/{online_comment}/tags"),
+    "review.lineage_add": (STAFF, "/review/versions/{version}/lineage/links"),
+    "review.lineage_remove": (STAFF, "/review/lineage/links/1/remove"),
+    "review.lineage_change": (STAFF, "/review/lineage/links/1/change"),
+    "review.lineage_confirm": (STAFF, "/review/versions/{version}/lineage/confirm"),
 }
 
 ROLES = ("anonymous", "citizen", "facilitator", "other_facilitator", "staff", "admin")
