@@ -1,5 +1,7 @@
 /* Fast comment entry (intake): resolve the typed article before saving, save with Enter, stay on the keyboard.
-   Works without this script too: the form then posts normally and the page comes back (PRG). */
+   On the entry page every entry goes through the offline queue (offline-entry.js): it is kept in the browser
+   and sent when there is a connection. Works without these scripts too: the form then posts normally and
+   the page comes back (PRG). */
 (function () {
   "use strict";
   var form = document.getElementById("entry-form");
@@ -14,6 +16,7 @@
   var timer = null;
   var lastAsked = null;
   var saving = false;
+  var queue = null;
 
   function show(label, text, isError) {
     resolved.textContent = "";
@@ -39,7 +42,10 @@
         if (anchor.value.trim() !== value) { return; }  // the user typed on meanwhile
         if (data.ok) { show(data.label, data.text, false); } else { show("", data.error, true); }
       })
-      .catch(function () { lastAsked = null; });
+      .catch(function () {
+        lastAsked = null;
+        if (anchor.value.trim() === value) { show("", form.getAttribute("data-msg-preview-offline") || "", false); }
+      });
   }
 
   function setError(name, messages) {
@@ -66,9 +72,76 @@
     clearErrors();
   }
 
+  function pairs() {
+    var result = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.disabled) { return; }
+      if (el.type === "checkbox") {
+        if (el.checked) { result.push([el.name, el.value || "y"]); }
+      } else if (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.type === "text") {
+        result.push([el.name, el.value]);
+      }
+    });
+    return result;
+  }
+
+  function missing() {
+    // The fields the server requires, checked here so an entry typed offline is complete before it waits.
+    var errors = {};
+    if (!anchor.value.trim()) { errors.anchor = [form.getAttribute("data-msg-anchor-required")]; }
+    if (!body.value.trim()) { errors.body = [form.getAttribute("data-msg-body-required")]; }
+    return errors;
+  }
+
+  function showErrors(errors, formErrors) {
+    var first = null;
+    Object.keys(errors || {}).forEach(function (name) {
+      setError(name, errors[name]);
+      first = first || form.querySelector("[name=" + name + "]");
+    });
+    statusBox.textContent = (formErrors || []).join(" ") || form.getAttribute("data-msg-invalid");
+    (first || anchor).focus();
+  }
+
+  function queueSave() {
+    clearErrors();
+    var errors = missing();
+    if (Object.keys(errors).length) { showErrors(errors, []); return; }
+    saving = true;
+    queue.add(pairs()).then(function () {
+      saving = false;
+      clearFields();
+      lastAsked = null;
+      show("", "", false);
+      statusBox.textContent = form.getAttribute("data-msg-queued");
+      anchor.focus();
+    }, function () {
+      saving = false;
+      form.submit();  // no IndexedDB after all (storage refused): an ordinary post
+    });
+  }
+
+  function editEntry(entry, errors, formErrors) {
+    // A refused entry back in the form: its values, the server's messages beside the fields.
+    clearFields();
+    entry.fields.forEach(function (pair) {
+      var el = form.querySelector("[name=" + pair[0] + "]");
+      if (!el) { return; }
+      if (el.type === "checkbox") { el.checked = true; } else { el.value = pair[1]; }
+    });
+    lastAsked = null;
+    resolveNow();
+    showErrors(errors, formErrors);
+  }
+
+  function pristine() {
+    return !anchor.value.trim() && !body.value.trim();
+  }
+
   function save() {
     if (saving) { return; }
     if (editing) { form.submit(); return; }
+    if (queue) { queueSave(); return; }
     saving = true;
     clearErrors();
     fetch(window.location.pathname, {
@@ -130,5 +203,11 @@
     event.preventDefault();
     save();
   });
+  if (!editing && window.ConsultEntryQueue) {
+    queue = window.ConsultEntryQueue({
+      form: form, onEdit: editEntry, isPristine: pristine,
+      onSent: function (data) { statusBox.textContent = form.getAttribute("data-msg-saved") + data.label; }
+    });
+  }
   if (anchor.value.trim()) { resolveNow(); }
 }());
