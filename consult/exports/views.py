@@ -6,9 +6,11 @@ written on its own connection by `services.log_download`).
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from consult.accounts.permissions import can_export, can_export_contacts, can_se
 from consult.actions import perform
 from consult.drafts.models import Draft
 from consult.drafts.queries import all_drafts
+from consult.errors import UserError
 from consult.exports import jobs
 from consult.exports.downloads import content_disposition
 from consult.exports.forms import ExportForm
@@ -157,4 +160,33 @@ def download(job_id: int):
     response = send_file(path, as_attachment=True, download_name=job.filename)
     response.headers["Content-Disposition"] = content_disposition(
         job.filename, f"export-{job.id}{path.suffix}")
+    return response
+
+
+@bp.route("/drafts/<int:draft_id>/comparison")
+def comparison(draft_id: int):
+    """The comparison table (修改对照表) of two versions as a .docx (?from=&to= labels or ids, ?changed_only=1).
+
+    Built in memory on each request: it holds article texts and counted, contact-scrubbed comment excerpts,
+    no personal data, so it needs no job, stored file or download log. A bad version (or a draft with one
+    version) goes back to the draft's workbench with the one-line reason.
+    """
+    from consult.exports.comparison import build_comparison  # python-docx: only when a table is asked for
+    from consult.exports.comparison_data import comparison_data
+    from consult.exports.selection import fonts_from_config
+
+    draft = _load_draft(draft_id)
+    try:
+        data = comparison_data(draft, request.args.get("from") or None, request.args.get("to") or None,
+                               changed_only=request.args.get("changed_only") in ("1", "on", "true"))
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("review.draft", draft_id=draft.id))
+    out = io.BytesIO()
+    build_comparison(data, out, fonts=fonts_from_config(current_app.config))
+    out.seek(0)
+    name = f"{draft.title}修改对照表（{data.from_label}→{data.to_label}）.docx"
+    response = send_file(out, as_attachment=True, download_name=f"comparison-{draft.id}.docx",
+                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response.headers["Content-Disposition"] = content_disposition(name, f"comparison-{draft.id}.docx")
     return response
