@@ -95,7 +95,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package: name = package = template folder = URL prefix."""
     from consult.accounts.views import bp as accounts_bp
+    from consult.admin import api_tokens  # noqa: F401  (the API token pages, on the admin blueprint)
     from consult.admin.views import bp as admin_bp
+    from consult.api.views import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.drafts.views import bp as drafts_bp
     from consult.exports.views import bp as exports_bp
@@ -111,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(outreach_bp)  # /q/<code> short links and /outreach/ pages
     app.register_blueprint(report_bp)
+    app.register_blueprint(api_bp)  # /api/v1/… (JSON), /api/openapi.json, /api/docs
     app.add_url_rule("/", "index", index)
 
 

@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 # Every top-level command with its one-line help, as `consult --help` shows it. tests/core/test_cli.py
 # checks this table against the commands the app really registers (ours, Flask's and the plugins').
 COMMANDS = {
+    "api": "API tokens for other systems.",
     "backup": "Write every table and the stored export files to a zip archive.",
     "comments": "Comments: import from spreadsheets.",
     "contact-points": "Contact points (基层立法联系点).",
@@ -62,6 +63,7 @@ def main():
 def register(app) -> None:
     """Attach every feature's command group to `app.cli`."""
     from consult.accounts.commands import users_cli
+    from consult.api.commands import api_cli
     from consult.backup import backup_command, restore_command
     from consult.comments.commands import comments_cli
     from consult.contact_points.commands import contact_points_cli
@@ -73,7 +75,7 @@ def register(app) -> None:
     from consult.search.commands import search_cli
 
     for command in (drafts_cli, users_cli, contact_points_cli, comments_cli, privacy_cli, search_cli,
-                    export_cli, review_cli, demo_command, backup_command, restore_command):
+                    export_cli, review_cli, demo_command, backup_command, restore_command, api_cli):
         app.cli.add_command(command)
 
 

@@ -42,6 +42,10 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes;20 per day")
     LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes;100 per day")
     RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "20 per minute;200 per day")
+    # API: submissions per token (another system speaks for many residents); CORS origins, comma-separated
+    # (empty: no cross-origin access at all).
+    API_COMMENT_RATE_LIMIT = os.environ.get("API_COMMENT_RATE_LIMIT", "120 per minute;5000 per day")
+    API_CORS_ORIGINS = os.environ.get("API_CORS_ORIGINS", "")
     # Citizens' search, per address (guessing masked text by search must stay slow).
     SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "30 per minute;600 per day")
     # Queued index changes older than this make staff see "index behind" and query exports refuse.
