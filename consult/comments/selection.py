@@ -9,7 +9,9 @@ arguments. Keys (request/CLI names):
     article_no (12, 12-1, 第十二条), paragraph_no, contact_point (code), district, channel, category,
     moderation_state, decision ("none" = not decided yet), tag, duplicate_group_id,
     date_from, date_to (ISO dates compared with Comment.submitted_on, falling back to created_at),
-    q (the full-text query; "query" is accepted too).
+    q (the full-text query; "query" is accepted too),
+    carried (what became of the comment's article in the current version: changed / unchanged / deleted,
+    through the draft's article lineage; comments not on an article match none of them).
 
 Coded values (channel, moderation_state, decision, category) accept the code or any word of the
 vocabulary (`渠道 座谈会` = `meeting`).
@@ -25,9 +27,10 @@ from sqlalchemy import and_, or_, select
 
 from consult.comments.models import Comment, DuplicateGroup, Tag
 from consult.comments.vocabulary import (
-    CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION, UNDECIDED)
+    CARRIED, CARRIED_STATUSES, CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION, UNDECIDED)
 from consult.contact_points.models import ContactPoint
-from consult.drafts.models import Article, Division, DraftVersion
+from consult.drafts.lineage_services import carried_statuses
+from consult.drafts.models import Article, Division, Draft, DraftVersion
 from consult.errors import UserError
 from consult.extensions import db
 from consult.lawtext import parse_anchor
@@ -35,7 +38,7 @@ from consult.lawtext import parse_anchor
 INT_KEYS = ("draft_id", "version_id", "division_id", "article_id", "paragraph_no", "duplicate_group_id")
 DATE_KEYS = ("date_from", "date_to")
 CODED_KEYS = {"channel": CHANNEL, "moderation_state": MODERATION, "decision": DECISION_OR_UNDECIDED,
-              "category": COMMENTER_CATEGORY}
+              "category": COMMENTER_CATEGORY, "carried": CARRIED}
 TEXT_KEYS = ("article_no", "contact_point", "district", "tag")
 KEYS = (*INT_KEYS, *DATE_KEYS, *CODED_KEYS, *TEXT_KEYS, "query")
 # Selection key → search index field (the index stores these as text; dates as yyyymmdd numbers).
@@ -80,7 +83,8 @@ def _typed(key: str, raw):
             messages = {"channel": _("未知的渠道：%(value)s", value=value),
                         "moderation_state": _("未知的审核状态：%(value)s", value=value),
                         "decision": _("未知的采纳情况：%(value)s", value=value),
-                        "category": _("未知的提出人类别：%(value)s", value=value)}
+                        "category": _("未知的提出人类别：%(value)s", value=value),
+                        "carried": _("未知的条文变化情况：%(value)s（可选：已变化、未变化、已删除）", value=value)}
             raise SelectionError(messages[key], key)
         return code
     if key == "article_no":
@@ -121,6 +125,7 @@ class Selection:
     duplicate_group_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    carried: str | None = None
     query: str = ""
     errors: tuple[str, ...] = ()
 
@@ -222,7 +227,7 @@ class Selection:
 
     def needs_sql_only(self) -> bool:
         """True when a criterion has no index field (paragraph, duplicate group): search must check in SQL."""
-        return self.paragraph_no is not None or self.duplicate_group_id is not None
+        return self.paragraph_no is not None or self.duplicate_group_id is not None or self.carried is not None
 
     def conditions(self, default_states: tuple[str, ...] | None = None) -> list:
         """SQL conditions on Comment; `default_states` applies when no moderation_state is given."""
@@ -257,6 +262,8 @@ class Selection:
                          else Comment.decision == self.decision)
         if self.tag:
             conds.append(Comment.tags.any(Tag.name == self.tag))
+        if self.carried:
+            conds.append(Comment.article_id.in_(carried_article_ids(self.draft_id, self.carried)))
         if self.date_from is not None:
             start = self.date_from
             conds.append(or_(Comment.submitted_on >= start, and_(
@@ -289,7 +296,7 @@ class Selection:
         if self.district:
             parts.append(f"区县：{self.district}")
         for key, name in (("channel", "渠道"), ("category", "类别"), ("moderation_state", "状态"),
-                          ("decision", "采纳情况")):
+                          ("decision", "采纳情况"), ("carried", "条文变化")):
             if getattr(self, key):
                 parts.append(f"{name}：{CODED_KEYS[key].formal(getattr(self, key))}")
         if self.tag:
@@ -302,6 +309,18 @@ class Selection:
 
     def _point(self):
         return db.session.scalar(select(ContactPoint).where(ContactPoint.code == self.contact_point))
+
+
+def carried_article_ids(draft_id: int | None, criterion: str) -> list[int]:
+    """Ids of the articles (of every version) whose fate in the current version fits `criterion`
+    (changed / unchanged / deleted, see CARRIED_STATUSES); one draft, or every draft with comments."""
+    if draft_id is not None:
+        drafts = [d for d in [db.session.get(Draft, draft_id)] if d is not None]
+    else:
+        drafts = list(db.session.scalars(select(Draft).where(Draft.id.in_(select(Comment.draft_id).distinct()))))
+    wanted = CARRIED_STATUSES[criterion]
+    return [article_id for draft in drafts for article_id, carried in carried_statuses(draft).items()
+            if carried.status in wanted]
 
 
 def division_and_descendants(division_id: int) -> list[int]:
