@@ -19,6 +19,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None → SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index"))
+    # "whoosh": the embedded index in SEARCH_INDEX_DIR; "postgres": a table of the PostgreSQL database,
+    # shared by every app server (docs/DEPLOYMENT.md).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     # "inline": index right after each request commits (demo, one server);
     # "external": a separate `consult search worker` process drains the outbox.
     SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "inline")

@@ -40,6 +40,9 @@ class SearchBackend(ABC):
     """The methods every search backend implements."""
 
     # -- writing ------------------------------------------------------------------------------------------
+    # True when `rebuild` can run `partitions` in forked worker processes (else it consumes them in-process).
+    parallel_rebuild = False
+
     @abstractmethod
     def index_documents(self, docs: Iterable[dict]) -> int:
         """Add or replace documents in one commit; returns how many."""
@@ -88,21 +91,37 @@ class SearchBackend(ABC):
         """Whether the index can be read, and how many documents of each kind it holds (never raises)."""
 
 
-BACKENDS = ("whoosh",)
+BACKENDS = ("whoosh", "postgres")
 _backends: dict[tuple[str, str], SearchBackend] = {}
 _backends_lock = threading.Lock()
 
 
 def get_backend(config: Mapping) -> SearchBackend:
-    """The process-wide backend for an app configuration (`SEARCH_BACKEND`, `SEARCH_INDEX_DIR`)."""
+    """The process-wide backend for an app configuration.
+
+    `SEARCH_BACKEND=whoosh` (default): the index directory `SEARCH_INDEX_DIR`; `postgres`: the
+    `search_documents` table of the application's own PostgreSQL database (`SQLALCHEMY_DATABASE_URI`).
+    """
     kind = config.get("SEARCH_BACKEND") or "whoosh"
     if kind not in BACKENDS:
         raise ValueError(f"unknown SEARCH_BACKEND {kind!r} (known: {', '.join(BACKENDS)})")
-    location = os.path.abspath(config["SEARCH_INDEX_DIR"])
+    if kind == "postgres":
+        location = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+        if not location.startswith("postgresql"):
+            raise ValueError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL "
+                             "(the index is a table of the application's database)")
+    else:
+        location = os.path.abspath(config["SEARCH_INDEX_DIR"])
     with _backends_lock:
         backend = _backends.get((kind, location))
         if backend is None:
-            from consult.search.whoosh_backend import WhooshBackend  # Whoosh loads only when search is used
+            if kind == "postgres":
+                from consult.search.postgres_backend import PostgresBackend
 
-            backend = _backends[(kind, location)] = WhooshBackend(location)
+                backend = PostgresBackend(location)
+            else:
+                from consult.search.whoosh_backend import WhooshBackend  # Whoosh loads only when search is used
+
+                backend = WhooshBackend(location)
+            _backends[(kind, location)] = backend
         return backend

@@ -99,7 +99,7 @@ def rebuild(progress=None) -> int:
         total = count_all_documents(session)
         procs = min(REBUILD_PROCS, os.cpu_count() or 1) if total > PARALLEL_MIN_DOCUMENTS else 1
         partitions = None
-        if procs > 1 and _forkable_database():
+        if procs > 1 and backend.parallel_rebuild and _forkable_database():
             infos = all_article_infos(session)
             app = current_app._get_current_object()
             partitions = [functools.partial(_partition_documents, app, infos, first, last)

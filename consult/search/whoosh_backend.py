@@ -41,6 +41,8 @@ KINDS = ("comment", "public_comment", "article", "draft")
 class WhooshBackend(SearchBackend):
     """Whoosh index in generation directories under `root`, with a pointer file swapped by rebuilds."""
 
+    parallel_rebuild = True
+
     def __init__(self, root: str):
         self.root = root
         self._lock = threading.RLock()

@@ -36,3 +36,26 @@ def add_comment(db, staff, point):
         return comment
 
     return factory
+
+
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def search_backend(request):
+    """Every search test runs on both backends; the PostgreSQL one needs TEST_DATABASE_URL=postgresql://…"""
+    import os
+
+    marker = request.node.get_closest_marker("whoosh_only")
+    if request.param == "postgres":
+        if marker is not None:
+            pytest.skip(f"Whoosh-specific: {marker.args[0] if marker.args else 'index files on disk'}")
+        if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+            pytest.skip("the PostgreSQL search backend runs when TEST_DATABASE_URL is PostgreSQL (CI's second run)")
+    return request.param
+
+
+@pytest.fixture
+def app_config(app_config, search_backend):
+    """The base configuration with the backend under test."""
+    return {**app_config, "SEARCH_BACKEND": search_backend}

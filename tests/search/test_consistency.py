@@ -54,6 +54,7 @@ def test_crash_after_commit_before_indexing_is_repaired_by_sync(app, db, make_dr
     assert verify()["ok"]
 
 
+@pytest.mark.whoosh_only("Whoosh's writer lock; the PostgreSQL case is in test_postgres_backend.py")
 def test_busy_index_leaves_rows_queued(app, db, make_draft, add_comment, monkeypatch):
     from consult.search import whoosh_backend as backend_module
 
@@ -110,6 +111,7 @@ def test_verify_detects_missing_stale_and_orphaned(db, make_draft, add_comment):
     assert verify()["ok"]
 
 
+@pytest.mark.whoosh_only("generation directories; the PostgreSQL rebuild is in test_postgres_backend.py")
 def test_rebuild_swaps_in_a_new_directory_and_keeps_results(app, db, make_draft, add_comment):
     import os
 

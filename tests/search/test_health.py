@@ -36,6 +36,7 @@ def damage_segments(app) -> None:
                 handle.write(b"\x9f\x00garbage" * (size // 9 + 1))
 
 
+@pytest.mark.whoosh_only("damaged index files; the PostgreSQL case is in test_postgres_backend.py")
 @pytest.mark.parametrize("damage", ["segments", "toc"])
 def test_damaged_index_is_reported_and_rebuilt(app, runner, indexed, damage, client, auth, staff):
     draft, comments = indexed
@@ -69,6 +70,7 @@ def test_damaged_index_is_reported_and_rebuilt(app, runner, indexed, damage, cli
     assert sorted(matching_comment_ids("厕所", draft_id=draft.id)) == sorted(c.id for c in comments)
 
 
+@pytest.mark.whoosh_only("the index directory; the PostgreSQL case is in test_postgres_backend.py")
 def test_deleted_index_directory_shows_missing_and_exports_refuse(app, indexed, client, auth, staff):
     draft, _ = indexed
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])

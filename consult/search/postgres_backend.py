@@ -1,0 +1,291 @@
+"""The PostgreSQL implementation of `SearchBackend` (`SEARCH_BACKEND=postgres`), for several app servers.
+
+The index is one table, `search_documents`, in the application's own PostgreSQL database, so every app
+server and worker sees the same index and no server keeps search state on its disk. The analysis is the
+one Whoosh uses (`consult.search.analysis`, computed in Python): each document's CJK bigrams, run-final
+unigrams and Latin/digit words are stored *with their positions* in a GIN-indexed `tsvector`, built as a
+literal (`'景区':1 '区':2`), never through a PostgreSQL text-search configuration (none is packaged for
+Chinese; no extension is required, not even `pg_trgm`). A query term becomes a `tsquery`:
+
+* a pure-CJK run: every bigram must be present (`'民宿' & '宿经' & '经营'`, the GIN index does the work)
+  and the run must occur in the normalised text (`ntext LIKE '%民宿经营%'`): exact substring semantics;
+* a term mixing Latin/digits and CJK: the tokens must be consecutive (`'a' <-> '级景' <-> '景区'`);
+* a one-character CJK term: a prefix lexeme (`'区':*`), as in Whoosh.
+
+Boolean operators and field filters become SQL (`AND` / `OR` / `NOT`, column equality, array containment).
+Grouped counts are one `GROUP BY` on the text-order key; ranking scores, like Whoosh, only the shortest
+candidates (`ts_rank` on the query's bigrams divided by the document's length — like BM25 for a rare
+term, the short comment that says just this comes first — then body length, then id).
+
+Index maintenance goes through the outbox like the Whoosh backend (`consult.search.services.sync_pending`,
+run after each commit in-process or by `consult search worker`): one pipeline for both engines, a comment
+is never refused because indexing failed, and the outbox rows live in the shared database, so any server
+or worker drains them. A rebuild replaces every row in one transaction: readers see the old index until it
+commits (MVCC); incremental writers wait for it (bounded: `IndexBusy`, their rows stay queued).
+
+Limit: PostgreSQL keeps token positions up to 16,383; in a text longer than that, a mixed Latin+CJK phrase
+beyond that point is not found (pure-CJK terms are confirmed on the text and are not affected).
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from sqlalchemy import and_, cast, create_engine, delete, false, func, literal, not_, or_, select, text, true
+from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by, insert as pg_insert
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from consult.comments.selection import INDEX_FIELDS
+from consult.search.models import SearchDocument
+from consult.search.analysis import bigram_tokens, query_cjk_run, query_pieces
+from consult.search.backend import IndexBusy, IndexState, IndexUnavailable, SearchBackend
+
+RANK_CANDIDATES = 200  # as in the Whoosh backend: only the shortest matches are scored
+LOCK_TIMEOUT = "5s"  # an incremental write waits this long for a running rebuild, then its rows stay queued
+COPY_BATCH = 2000
+KINDS = ("comment", "public_comment", "article", "draft")
+ARRAY_FIELDS = ("division", "tags")
+TEXT_FIELDS = ("kind", "draft", "version", "article", "artno", "point", "district", "channel", "category",
+               "state", "decision", "public")
+
+
+T = SearchDocument.__table__
+COLUMNS = [c.name for c in T.columns]
+
+
+# ---- analysis → tsvector / tsquery literals ----------------------------------------------------------------
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(normalized: str) -> str:
+    """`'ab':1,4 'bc':2 …` for the tokens of normalised text (positions 1-based, capped by PostgreSQL)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for pos, token in enumerate(bigram_tokens(normalized), 1):
+        if pos > 16383:
+            pos = 16383
+        spots = positions[token]
+        if not spots or spots[-1] != pos:
+            spots.append(pos)
+    return " ".join(f"{_lexeme(t)}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+
+
+def _term_tsquery(pieces, consecutive: bool) -> str:
+    """`'a' & 'b'` (all present) or `'a' <-> 'b'` (consecutive) for the pieces of one query term."""
+    if not consecutive:
+        pieces = list(dict.fromkeys(pieces))
+    return (" <-> " if consecutive else " & ").join(_lexeme(word) + (":*" if is_prefix else "")
+                                                   for word, is_prefix in pieces)
+
+
+def row_of(doc: dict) -> dict:
+    """The `search_documents` row of a backend-neutral document dict."""
+    ntext = doc.get("ntext") or b""
+    if isinstance(ntext, bytes):
+        ntext = ntext.decode("utf-8")
+    row = {name: str(doc.get(name) or "") for name in TEXT_FIELDS}
+    row.update(key=doc["key"], eid=int(doc.get("eid") or 0), day=int(doc.get("date") or 0),
+               ord=int(doc.get("order") or 0), blen=int(doc.get("blen") or 0), fp=doc.get("fp") or "",
+               ntext=ntext, division=(doc.get("division") or "").split(),
+               tags=[t for t in (doc.get("tags") or "").split(",") if t], tokens=tsvector_literal(ntext))
+    row["decision"] = row["decision"] if doc.get("decision") is not None else ""
+    return row
+
+
+# ---- query translation ----------------------------------------------------------------------------------
+
+def _term_condition(term: str):
+    pieces = query_pieces(term)
+    if not pieces:
+        return false()
+    run = query_cjk_run(term)
+    if len(pieces) == 1 or run is not None:
+        condition = T.c.tokens.op("@@", is_comparison=True)(cast(literal(_term_tsquery(pieces, False)), TSQUERY))
+        if run is not None and len(pieces) > 1:
+            escaped = run.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            condition = and_(condition, T.c.ntext.like(f"%{escaped}%", escape="\\"))
+        return condition
+    return T.c.tokens.op("@@", is_comparison=True)(cast(literal(_term_tsquery(pieces, True)), TSQUERY))
+
+
+def _field_condition(name: str, value: str):
+    column = INDEX_FIELDS.get(name, name)
+    if column in ARRAY_FIELDS:
+        return T.c[column].contains([value])
+    if column not in T.c:
+        return false()
+    return T.c[column] == value
+
+
+def node_condition(node):
+    """The SQL condition of a parsed query (`consult.search.syntax.Node`)."""
+    if node.op == "term":
+        return _term_condition(node.text)
+    if node.op == "field":
+        return _field_condition(node.name, node.text)
+    if node.op == "not":
+        return not_(node_condition(node.children[0]))
+    parts = [node_condition(child) for child in node.children]
+    if not parts:
+        return true()
+    return or_(*parts) if node.op == "or" else and_(*parts)
+
+
+def filter_conditions(filters: dict) -> list:
+    """SQL conditions for backend filters ({index field: value}, date_from/date_to, draft_ids)."""
+    out = []
+    for key, value in filters.items():
+        if key == "date_from":
+            out.append(T.c.day >= int(value.replace("-", "")))
+        elif key == "date_to":
+            out.append(T.c.day <= int(value.replace("-", "")))
+        elif key == "draft_ids":
+            out.append(T.c.draft.in_([str(v) for v in value]) if value else false())
+        elif key in ARRAY_FIELDS:
+            out.append(T.c[key].contains([str(value)]))
+        elif key in T.c:
+            out.append(T.c[key] == str(value))
+        else:
+            out.append(false())
+    return out
+
+
+def rank_tsquery(node) -> str | None:
+    """`'a' | 'b' …`: the positive bigrams of the query, for `ts_rank`."""
+    words = []
+    for term in node.positive_terms():
+        for word, is_prefix in query_pieces(term):
+            if not is_prefix and word not in words:
+                words.append(word)
+    return " | ".join(_lexeme(w) for w in words) or None
+
+
+# ---- the backend --------------------------------------------------------------------------------------------
+
+class PostgresBackend(SearchBackend):
+    """The `search_documents` table in the application's PostgreSQL database, on a pool of its own."""
+
+    parallel_rebuild = False
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        self._lock = threading.Lock()
+
+    # ---- writing -------------------------------------------------------------------------------------
+    def index_documents(self, docs) -> int:
+        """Add or replace documents in one transaction."""
+        return self.apply(docs, [])
+
+    def apply(self, upserts, deletions) -> int:
+        """Replace `upserts` and delete the keys in `deletions` in one transaction (IndexBusy if locked)."""
+        rows = [row_of(doc) for doc in upserts]
+        deletions = list(deletions)
+        if not rows and not deletions:
+            return 0
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+                if deletions:
+                    conn.execute(delete(T).where(T.c.key.in_(deletions)))
+                if rows:
+                    statement = pg_insert(T)
+                    statement = statement.on_conflict_do_update(
+                        index_elements=[T.c.key], set_={c: statement.excluded[c] for c in COLUMNS if c != "key"})
+                    for start in range(0, len(rows), 500):
+                        conn.execute(statement, rows[start:start + 500])
+        except OperationalError as exc:
+            if "lock timeout" in str(exc).lower() or "LockNotAvailable" in type(exc.orig).__name__:
+                raise IndexBusy("search index is being rebuilt") from None
+            raise IndexUnavailable(f"search index cannot be written: {exc.orig!r}") from exc
+        except ProgrammingError as exc:
+            raise IndexUnavailable(f"search index cannot be written: {exc.orig!r}") from exc
+        return len(rows) + len(deletions)
+
+    def delete(self, keys) -> int:
+        """Remove documents by key in one transaction."""
+        return self.apply([], keys)
+
+    def clear(self) -> None:
+        """Empty the index."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(T))
+
+    def rebuild(self, docs, *, procs: int = 1, progress=None, partitions=None) -> int:
+        """Replace every row in one transaction (COPY); readers see the old rows until it commits."""
+        def every_doc():
+            yield from docs
+            for part in partitions or ():
+                yield from part()
+
+        count = 0
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"LOCK TABLE {T.name} IN SHARE ROW EXCLUSIVE MODE"))
+                conn.execute(delete(T))
+                raw = conn.connection.driver_connection
+                with raw.cursor() as cursor:
+                    with cursor.copy(f"COPY {T.name} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                        for doc in every_doc():
+                            row = row_of(doc)
+                            copy.write_row([row[c] for c in COLUMNS])
+                            count += 1
+                            if progress is not None and count % 1000 == 0:
+                                progress(1000)
+        except DBAPIError as exc:
+            raise IndexUnavailable(f"search index rebuild failed: {exc.orig!r}") from exc
+        if progress is not None and count % 1000:
+            progress(count % 1000)
+        with self.engine.connect() as conn:
+            conn.execute(text(f"ANALYZE {T.name}"))
+        return count
+
+    # ---- reading -------------------------------------------------------------------------------------
+    def _read(self, statement):
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(statement).all()
+        except DBAPIError as exc:
+            raise IndexUnavailable(f"search index cannot be read: {exc.orig!r}") from exc
+
+    def state(self) -> IndexState:
+        """Readable or not, and documents per kind (never raises)."""
+        try:
+            rows = self._read(select(T.c.kind, func.count()).group_by(T.c.kind))
+        except IndexUnavailable as exc:
+            return IndexState(False, {}, str(exc))
+        counts = {kind: 0 for kind in KINDS}
+        counts.update({kind: n for kind, n in rows})
+        return IndexState(True, counts)
+
+    def fingerprints(self) -> dict[str, str]:
+        """key → fingerprint of every indexed document."""
+        return dict(self._read(select(T.c.key, T.c.fp)))
+
+    def grouped(self, node, filters: dict):
+        """(total, [(order, [comment ids ascending])]) in text order: one GROUP BY on the order key."""
+        conditions = [T.c.kind == "comment", *filter_conditions(filters)]
+        if node is not None:
+            conditions.append(node_condition(node))
+        statement = (select(T.c.ord, func.array_agg(aggregate_order_by(T.c.eid, T.c.eid)))
+                     .where(*conditions).group_by(T.c.ord).order_by(T.c.ord))
+        groups = [(int(order), list(ids)) for order, ids in self._read(statement)]
+        return sum(len(ids) for _, ids in groups), groups
+
+    def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False):
+        """(total matching, best `limit` (kind, id, score)): `ts_rank` on the shortest candidates only."""
+        conditions = [T.c.kind.in_(kinds), *filter_conditions(filters), node_condition(node)]
+        if public_only:
+            conditions.append(T.c.public == "1")
+        total = self._read(select(func.count()).select_from(T).where(*conditions))[0][0]
+        if not total:
+            return 0, []
+        candidates = (select(T.c.kind, T.c.eid, T.c.blen, T.c.tokens).where(*conditions)
+                      .order_by(T.c.blen, T.c.eid).limit(max(RANK_CANDIDATES, 5 * limit)).subquery())
+        query = rank_tsquery(node)
+        score = (func.ts_rank(candidates.c.tokens, cast(literal(query), TSQUERY), 2) if query
+                 else literal(0.0))
+        statement = (select(candidates.c.kind, candidates.c.eid, score.label("score"))
+                     .order_by(score.desc(), candidates.c.blen, candidates.c.eid).limit(limit))
+        return total, [(kind, int(eid), float(s)) for kind, eid, s in self._read(statement)]
