@@ -7,13 +7,37 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from marshmallow import RAISE, Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import RAISE, fields, validate
+from marshmallow import Schema as BaseSchema
 
 from consult.comments.rules import BODY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX
 from consult.comments.vocabulary import COMMENTER_CATEGORIES
 
 MAX_ID = 2**31 - 1  # ids above PostgreSQL's integer range cannot exist (and must not reach the database)
 MAX_PER_PAGE = 100
+# The interface language's words for what marshmallow says in English.
+FIELD_ERRORS = {"required": _l("缺少必填字段。"), "null": _l("不能为 null。"), "invalid": _l("类型或格式不对。"),
+                "invalid_utf8": _l("不是有效的 UTF-8 文本。"), "format": _l("格式不对。")}
+
+
+class Schema(BaseSchema):
+    """Every API schema: unknown fields refused, messages in the interface language."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": _l("未知的字段。"), "type": _l("应为 JSON 对象。")}
+
+    def on_bind_field(self, field_name, field_obj):
+        """Replace marshmallow's English messages (keys it does not use for a field are ignored)."""
+        field_obj.error_messages = {**field_obj.error_messages,
+                                    **{k: v for k, v in FIELD_ERRORS.items() if k in field_obj.error_messages}}
+
+
+def Range(maximum: int):
+    """1 … maximum, refused in words."""
+    return validate.Range(min=1, max=maximum, error=_l("应为 1 到 {max} 之间的整数。"))
 
 
 class UtcDateTime(fields.DateTime):
@@ -36,10 +60,7 @@ def Nullable(field_class, **kwargs):
 
 
 class StrictSchema(Schema):
-    """A request schema that refuses unknown fields."""
-
-    class Meta:
-        unknown = RAISE
+    """A request schema (unknown fields refused, like every schema here)."""
 
 
 # ---- requests --------------------------------------------------------------------------------------------
@@ -51,7 +72,7 @@ class CommentSubmissionSchema(StrictSchema):
     anchor = fields.String(required=True, metadata={
         "description": "general (总体意见), title (名称), new_article (新增条款), an article 12 / 第十二条, "
                        "a paragraph 12.2 / 第十二条第二款, an item 12.2.3 / 第十二条第二款第（三）项",
-        "maxLength": 100, "example": "3.1.2"}, validate=validate.Length(max=100))
+        "maxLength": 100, "example": "3.1.2"}, validate=validate.Length(max=100, error=_l("不能超过 {max} 个字符。")))
     body = fields.String(required=True, metadata={"maxLength": BODY_MAX, "description": "意见"})
     reason = fields.String(load_default="", metadata={"maxLength": TEXT_MAX, "description": "理由"})
     proposed_text = fields.String(load_default="", metadata={"maxLength": TEXT_MAX, "description": "建议修改为"})
@@ -70,19 +91,19 @@ class CommentSubmissionSchema(StrictSchema):
 class PageArgsSchema(StrictSchema):
     """Paging of a list."""
 
-    page = fields.Integer(load_default=1, strict=False, validate=validate.Range(min=1, max=MAX_ID))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Integer(load_default=1, strict=False, validate=Range(MAX_ID))
+    per_page = fields.Integer(load_default=50, validate=Range(MAX_PER_PAGE))
 
 
-class StaffCommentArgsSchema(Schema):
+class StaffCommentArgsSchema(StrictSchema):
     """Selection criteria (consult.comments.selection.Selection keys), parsed strictly by the Selection."""
 
-    draft_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    version_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    division_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    article_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    draft_id = fields.Integer(validate=Range(MAX_ID))
+    version_id = fields.Integer(validate=Range(MAX_ID))
+    division_id = fields.Integer(validate=Range(MAX_ID))
+    article_id = fields.Integer(validate=Range(MAX_ID))
     article_no = fields.String(metadata={"description": "12, 12-1 or 第十二条"})
-    paragraph_no = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    paragraph_no = fields.Integer(validate=Range(MAX_ID))
     contact_point = fields.String(metadata={"description": "contact point code"})
     district = fields.String()
     channel = fields.String(metadata={"description": "a channel code or word (meeting, online, 座谈会 …)"})
@@ -90,11 +111,11 @@ class StaffCommentArgsSchema(Schema):
     moderation_state = fields.String(metadata={"description": "pending, published, rejected, internal"})
     decision = fields.String(metadata={"description": "adopted, partly_adopted, not_adopted, under_study, none"})
     tag = fields.String()
-    duplicate_group_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    duplicate_group_id = fields.Integer(validate=Range(MAX_ID))
     date_from = fields.Date()
     date_to = fields.Date()
-    page = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Integer(validate=Range(MAX_ID))
+    per_page = fields.Integer(validate=Range(MAX_PER_PAGE))
 
 
 # ---- responses -------------------------------------------------------------------------------------------

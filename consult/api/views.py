@@ -248,10 +248,10 @@ def receipt(code: str):
 
 def staff_selection() -> tuple[Selection, int, int]:
     """The Selection of the query string (strict: unknown keys or bad values are refused) and the page."""
+    if "q" in request.args or "query" in request.args:
+        raise ApiError(422, "invalid", _("API 暂不支持全文检索（q）；请用筛选条件，或在工作台检索。"), "q")
     raw = query_args(StaffCommentArgsSchema)
     paging = PageArgsSchema().load({k: raw.pop(k) for k in ("page", "per_page") if k in raw})
-    if raw.get("q") or raw.get("query"):
-        raise ApiError(422, "invalid", _("API 暂不支持全文检索（q）；请用筛选条件，或在工作台检索。"), "q")
     d = None
     if raw.get("draft_id"):
         d = db.session.get(Draft, int(raw["draft_id"]))
