@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,7 +73,8 @@ def chart(draft_id: int, name: str):
 def open_data_csv(draft_id: int):
     """The released comments as CSV (UTF-8 with BOM), streamed."""
     report = load_report(draft_id)
-    response = Response(opendata.iter_csv(opendata.iter_records(report)), mimetype="text/csv")
+    response = Response(stream_with_context(opendata.iter_csv(opendata.iter_records(report))),
+                        mimetype="text/csv")
     return _download(response, report, "csv")
 
 
@@ -86,7 +87,8 @@ def open_data_json(draft_id: int):
             "released_at": report.release.released_at.isoformat() if report.release and not report.preview else None,
             "revision": report.release.revision if report.release and not report.preview else None,
             "preview": report.preview}
-    response = Response(opendata.iter_json(opendata.iter_records(report), meta), mimetype="application/json")
+    response = Response(stream_with_context(opendata.iter_json(opendata.iter_records(report), meta)),
+                        mimetype="application/json")
     return _download(response, report, "json")
 
 
