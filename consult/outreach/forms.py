@@ -13,7 +13,7 @@ class KitForm(FlaskForm):
     class Meta:
         csrf = False  # a download that changes nothing
 
-    articles = SelectMultipleField(_l("本次会议重点讨论的条文（可多选，可不选）"), coerce=int, validate_choice=True)
+    articles = SelectMultipleField(_l("本次会议重点讨论的条文（可多选，可不选）"), coerce=str, validate_choice=False)
     format = SelectField(_l("格式"), default="docx", choices=options((("docx", "Word"), ("pdf", "PDF"))))
 
 

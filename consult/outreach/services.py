@@ -102,6 +102,15 @@ def submit_poster_comment(draft, contact_point, *, anchor: str, body, reason="",
     return comment
 
 
+def chosen_articles(version, values) -> list:
+    """The articles of the current text picked for a meeting (ids as the form sends them), refusing others."""
+    by_id = {str(article.id): article for article in version.articles}
+    unknown = [v for v in values if str(v) not in by_id]
+    if unknown:
+        raise OutreachError(_("所选条文不在草案现行文本中，请刷新页面后重新选择。"), "articles")
+    return [by_id[str(v)] for v in values]
+
+
 def record_sign_in(meeting, count, *, actor):
     """After the meeting: the number of names on the sign-in sheet (签到表) becomes its attendance."""
     if count is None or isinstance(count, bool):

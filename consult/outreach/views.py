@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_enter_comments, can_print_materials
-from consult.actions import perform
+from consult.actions import mark_error, perform
 from consult.contact_points import queries as point_queries
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.contact_points.vocabulary import MEETING_KIND
@@ -178,7 +178,7 @@ def _meeting(meeting_id: int) -> Meeting:
 
 def _kit_form(meeting, formdata=None) -> KitForm:
     form = KitForm(formdata)
-    form.articles.choices = [(a.id, f"{a.label}{('【' + a.caption + '】') if a.caption else ''}")
+    form.articles.choices = [(str(a.id), f"{a.label}{('【' + a.caption + '】') if a.caption else ''}")
                              for a in meeting.draft.current_version.articles]
     return form
 
@@ -204,11 +204,14 @@ def kit_download(meeting_id: int, fmt: str):
     if fmt not in ("docx", "pdf"):
         abort(404)
     form = _kit_form(meeting, request.args)
-    if not form.validate():
+    try:
+        chosen = services.chosen_articles(meeting.draft.current_version, form.articles.data or ())
+    except UserError as error:
+        mark_error(form, error)
         return _render_kit(meeting, form=form, status=422)
     if not meeting.draft.is_published:
         abort(404)
-    data = _made(lambda: materials.meeting_kit(meeting, form.articles.data or ()))
+    data = _made(lambda: materials.meeting_kit(meeting, [a.id for a in chosen]))
     return _download(data, fmt, f"座谈会材料-{meeting.contact_point.code}-{meeting.held_on.isoformat()}")
 
 
