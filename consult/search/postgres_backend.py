@@ -278,14 +278,16 @@ class PostgresBackend(SearchBackend):
         conditions = [T.c.kind.in_(kinds), *filter_conditions(filters), node_condition(node)]
         if public_only:
             conditions.append(T.c.public == "1")
-        total = self._read(select(func.count()).select_from(T).where(*conditions))[0][0]
-        if not total:
-            return 0, []
-        candidates = (select(T.c.kind, T.c.eid, T.c.blen, T.c.tokens).where(*conditions)
-                      .order_by(T.c.blen, T.c.eid).limit(max(RANK_CANDIDATES, 5 * limit)).subquery())
+        candidates = (select(T.c.kind, T.c.eid, T.c.blen, T.c.tokens, func.count().over().label("total"))
+                      .where(*conditions).order_by(T.c.blen, T.c.eid)
+                      .limit(max(RANK_CANDIDATES, 5 * limit)).subquery())
         query = rank_tsquery(node)
         score = (func.ts_rank(candidates.c.tokens, cast(literal(query), TSQUERY), 2) if query
                  else literal(0.0))
-        statement = (select(candidates.c.kind, candidates.c.eid, score.label("score"))
+        statement = (select(candidates.c.kind, candidates.c.eid, score.label("score"), candidates.c.total)
                      .order_by(score.desc(), candidates.c.blen, candidates.c.eid).limit(limit))
-        return total, [(kind, int(eid), float(s)) for kind, eid, s in self._read(statement)]
+        rows = self._read(statement)
+        if not rows:
+            return 0, []
+        total = int(rows[0][3])
+        return total, [(kind, int(eid), float(score)) for kind, eid, score, _ in rows]
