@@ -10,4 +10,5 @@ from consult.exports.models import ExportJob  # noqa: F401
 from consult.outbox import SearchOutbox  # noqa: F401
 from consult.outreach.models import ShortLink  # noqa: F401
 from consult.report.models import ArticleSummary, ReleasedDecision, ReportRelease  # noqa: F401
+from consult.themes.models import ArticlePoints, KeyTerm, Theme, ThemeMember, ThemeRun  # noqa: F401
 from consult.search.models import SearchDocument  # noqa: F401

@@ -1,0 +1,119 @@
+"""The themes analysis as a background job, the same pattern as consult/exports/jobs.py: the web worker
+commits a queued ThemeRun and starts a daemon thread with a fresh app context and session; the page shows
+the run's state. Progress goes through a separate connection so it never ends the job's transaction.
+A run still queued/running long after it started, with no live thread, lost its worker and reads as failed.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import update
+
+from consult.database import utcnow
+from consult.errors import UserError
+from consult.extensions import db
+from consult.themes.models import ThemeRun
+
+_threads: dict[int, threading.Thread] = {}
+_lock = threading.Lock()
+# 100,000 comments take about a minute (tests/benchmarks/bench_themes.py): far longer means a dead worker.
+ABANDONED_AFTER = timedelta(minutes=30)
+
+
+def _abandoned_message() -> str:
+    return _("分析中断：进行分析的进程已退出，请重新分析。")
+
+
+def is_abandoned(run: ThemeRun, now=None) -> bool:
+    """True when a queued/running run has no live thread here and is older than ABANDONED_AFTER."""
+    if run.status not in ("queued", "running"):
+        return False
+    with _lock:
+        thread = _threads.get(run.id)
+    if thread is not None and thread.is_alive():
+        return False
+    return (now or utcnow()) - run.created_at >= ABANDONED_AFTER
+
+
+def fail_if_abandoned(run: ThemeRun, now=None) -> bool:
+    """Mark a run whose process died as failed (flush); True if it changed."""
+    if not is_abandoned(run, now):
+        return False
+    run.status, run.error, run.finished_at = "failed", _abandoned_message(), utcnow()
+    db.session.flush()
+    return True
+
+
+def launch(app, run_id: int) -> threading.Thread:
+    """Start computing a committed, queued run in a daemon thread; returns the thread."""
+    thread = threading.Thread(target=_run_in_app, args=(app, run_id), name=f"themes-run-{run_id}", daemon=True)
+    with _lock:
+        _threads[run_id] = thread
+    thread.start()
+    return thread
+
+
+def wait_for(run_id: int, timeout: float = 120.0) -> bool:
+    """Wait until this process's thread for the run has finished; True when it has (or none was started)."""
+    with _lock:
+        thread = _threads.get(run_id)
+    if thread is None:
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
+
+
+def _run_in_app(app, run_id: int) -> None:
+    with app.app_context():
+        try:
+            run_job(run_id)
+        finally:
+            db.session.remove()
+            with _lock:
+                _threads.pop(run_id, None)
+
+
+class _Progress:
+    """Writes the number of anchors analysed at most once a second."""
+
+    def __init__(self, run_id: int):
+        self.run_id, self.last = run_id, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 1.0 and done < total:
+            return
+        self.last = now
+        table = ThemeRun.__table__
+        with db.engine.begin() as connection:
+            connection.execute(update(table).where(table.c.id == self.run_id).values(progress=done, total=total))
+
+
+def run_job(run_id: int) -> ThemeRun | None:
+    """Compute a queued run and mark it done, or failed with a one-line reason (commits)."""
+    from consult.themes.services import compute_run
+
+    run = db.session.get(ThemeRun, run_id)
+    if run is None or run.status != "queued":
+        return run
+    run.status = "running"
+    db.session.commit()
+    try:
+        compute_run(run, progress=_Progress(run_id) if db.engine.url.database not in (None, "", ":memory:")
+                    else None)
+        db.session.commit()
+    except Exception as exc:  # the run must end in a state the page can show, whatever went wrong
+        db.session.rollback()
+        if isinstance(exc, UserError):
+            message = exc.message
+        else:
+            current_app.logger.exception("themes run %s failed", run_id)
+            message = _("分析失败，请稍后重试或联系管理员。")
+        run = db.session.get(ThemeRun, run_id)
+        run.status, run.error, run.finished_at = "failed", message[:500], utcnow()
+        db.session.commit()
+    return run
