@@ -12,6 +12,7 @@ from consult.drafts.models import Draft
 from consult.drafts.queries import find_article
 from consult.extensions import db
 from consult.review import queries
+from consult.review.carried import DELETED_ANCHOR, carried_into, carried_statuses, deleted_article_ids, workbench_place
 from consult.comments.duplicates import last_detection
 from consult.review.forms import decision_form, duplicate_of_form
 from consult.review.highlight import diff_html
@@ -45,12 +46,15 @@ def render_article(draft: Draft, key: str, selection, page: int, failed: dict | 
     """The article workbench page; `failed` = {"comment": id, "form": the refused form, "kind": …}."""
     version = draft.current_version
     art = None
-    if key not in queries.NON_ARTICLE_ANCHORS:
+    statuses = carried_statuses(draft)  # earlier readings' comments show on the article they became
+    if key not in (*queries.NON_ARTICLE_ANCHORS, DELETED_ANCHOR):
         art = find_article(version, key)
         if art is None:
             abort(404)
+    carried = (carried_into(draft, art, statuses) if art is not None else
+               deleted_article_ids(draft, statuses) if key == DELETED_ANCHOR else [])
     comments, total, page = queries.anchor_page(draft, article=art, anchor_kind=None if art else key,
-                                                selection=selection, page=page)
+                                                selection=selection, page=page, carried=carried)
     failed = failed or {}
     forms = {c.id: {"decision": decision_form(str(c.id), c), "duplicate": duplicate_of_form(str(c.id))}
              for c in comments}
@@ -66,14 +70,15 @@ def render_article(draft: Draft, key: str, selection, page: int, failed: dict | 
         previous=articles[position - 1] if position > 0 else None,
         following=articles[position + 1] if 0 <= position < len(articles) - 1 else None,
         selection=selection, args=queries.filter_args(selection), staff=queries.staff_users(),
-        tags=queries.draft_tags(draft),
+        tags=queries.draft_tags(draft), carried=statuses,
         here=url_for("review.article", draft_id=draft.id, key=key, page=page, **queries.filter_args(selection)))
 
 
 def render_article_for(comment: Comment, form, kind: str) -> str:
     """The article page the refused form came from, on the page showing `comment`, the form in error."""
     draft = comment.draft
-    key = comment.article.key if comment.article is not None else comment.anchor_kind
+    article, anchor_kind, _carried = workbench_place(comment)
+    key = article.address if article is not None else anchor_kind
     selection = queries.workbench_selection(_args_of(request.form.get("next")), draft)
     page = queries.page_of(comment, selection)
     if page is None:  # the filters in use hide the comment now: show it unfiltered

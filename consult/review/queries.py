@@ -15,6 +15,7 @@ from consult.comments.vocabulary import CHANNEL, DECISION, SELF_SUBMITTED_CHANNE
 from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Article, Division, Draft
 from consult.extensions import db
+from consult.review.carried import DELETED_ANCHOR, workbench_place
 
 NON_ARTICLE_ANCHORS = ("general", "title", "new_article")
 WORKBENCH_STATES = ("pending", "published", "internal")  # everything received except rejected comments
@@ -68,10 +69,14 @@ def anchor_counts(draft: Draft, selection: Selection | None = None) -> dict:
     return dict(counts)
 
 
-def _anchor_conditions(draft, article, anchor_kind, selection) -> list:
+def _anchor_conditions(draft, article, anchor_kind, selection, carried=()) -> list:
+    """`carried`: ids of earlier versions' articles whose comments also show here (the article they became,
+    or the deleted ones under DELETED_ANCHOR; see consult.review.carried)."""
     conds = _conditions(draft, selection)
     if article is not None:
-        return conds + [Comment.article_id == article.id]
+        return conds + [Comment.article_id.in_([article.id, *carried]) if carried else Comment.article_id == article.id]
+    if anchor_kind == DELETED_ANCHOR:
+        return conds + [Comment.article_id.in_(list(carried))]
     return conds + [Comment.article_id.is_(None), Comment.anchor_kind == anchor_kind]
 
 
@@ -80,24 +85,28 @@ _ORDER = (func.coalesce(Comment.paragraph_no, 0), func.coalesce(Comment.item_no,
 
 def anchor_page(draft: Draft, *, article: Article | None = None, anchor_kind: str | None = None,
                 selection: Selection | None = None, page: int = 1,
-                per_page: int = PAGE_SIZE) -> tuple[list[Comment], int, int]:
-    """One page of the comments on an article (by paragraph and item) or a non-article anchor, in SQL.
+                per_page: int = PAGE_SIZE, carried=()) -> tuple[list[Comment], int, int]:
+    """One page of the comments on an article (by paragraph and item) or a non-article anchor, in SQL;
+    with `carried`, earlier readings' comments the lineage carries here too.
 
     Returns (comments, total, page) with `page` clamped to the pages that exist."""
-    conds = _anchor_conditions(draft, article, anchor_kind, selection)
+    conds = _anchor_conditions(draft, article, anchor_kind, selection, carried)
     total = db.session.scalar(select(func.count(Comment.id)).where(*conds)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     stmt = (select(Comment).where(*conds)
-            .options(selectinload(Comment.tags), selectinload(Comment.contact_point),
+            .options(selectinload(Comment.tags), selectinload(Comment.contact_point), selectinload(Comment.version),
+                     selectinload(Comment.article),
                      selectinload(Comment.assigned_to), selectinload(Comment.duplicate_group))
             .order_by(*_ORDER).limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(stmt)), total, page
 
 
 def page_of(comment: Comment, selection: Selection | None = None, per_page: int = PAGE_SIZE) -> int | None:
-    """The page of its anchor's list on which `comment` shows (None when the selection hides it)."""
-    conds = _anchor_conditions(comment.draft, comment.article, comment.anchor_kind, selection)
+    """The page of its anchor's list on which `comment` shows (None when the selection hides it); a comment
+    on an earlier reading counts where the workbench shows it (consult.review.carried.workbench_place)."""
+    article, anchor_kind, carried = workbench_place(comment)
+    conds = _anchor_conditions(comment.draft, article, anchor_kind or comment.anchor_kind, selection, carried)
     if not db.session.scalar(select(func.count(Comment.id)).where(*conds, Comment.id == comment.id)):
         return None
     p, i = comment.paragraph_no or 0, comment.item_no or 0

@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.review import actions  # noqa: F401  (registers the POST routes on the blueprint)
 from consult.review import lineage_views  # noqa: F401  (registers the lineage review routes)
 from consult.review import queries
+from consult.review.carried import remap_counts, workbench_place
 from consult.review import stats as statistics
 from consult.review.pages import bp, comment_or_404, load_draft, render_article, render_duplicates
 
@@ -33,7 +34,7 @@ def draft(draft_id: int):
     """Articles in text order with a heat bar of their comment counts, filters and progress."""
     draft = load_draft(draft_id)
     selection = queries.workbench_selection(request.args, draft)
-    counts = queries.anchor_counts(draft, selection)
+    counts = remap_counts(draft, queries.anchor_counts(draft, selection))  # earlier readings' comments too
     return render_template("review/draft.html", draft=draft, version=draft.current_version,
                            outline=text_outline(draft.current_version), counts=counts,
                            max_count=max(counts.values(), default=0), selection=selection,
@@ -55,7 +56,8 @@ def article(draft_id: int, key: str):
 def comment(comment_id: int):
     """Open a comment where it stands on the workbench: its article's page that shows it, at the comment."""
     found = comment_or_404(comment_id)
-    key = found.article.address if found.article is not None else found.anchor_kind
+    article, anchor_kind, _carried = workbench_place(found)  # an earlier reading's comment: today's article
+    key = article.address if article is not None else anchor_kind
     page = queries.page_of(found) or 1
     return redirect(url_for("review.article", draft_id=found.draft_id, key=key, page=page) + f"#c-{found.id}")
 
