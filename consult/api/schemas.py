@@ -12,7 +12,8 @@ from marshmallow import RAISE, fields, validate
 from marshmallow import Schema as BaseSchema
 
 from consult.comments.rules import BODY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX
-from consult.comments.vocabulary import COMMENTER_CATEGORIES
+from consult.comments.vocabulary import (
+    CHANNELS, COMMENTER_CATEGORIES, DECISIONS, MODERATION_STATES, UNDECIDED)
 
 MAX_ID = 2**31 - 1  # ids above PostgreSQL's integer range cannot exist (and must not reach the database)
 MAX_PER_PAGE = 100
@@ -95,25 +96,33 @@ class PageArgsSchema(StrictSchema):
     per_page = fields.Integer(load_default=50, validate=Range(MAX_PER_PAGE))
 
 
+def Text(description: str = "", **metadata):
+    """A query-string text: any characters but control characters (refused before they reach SQL)."""
+    return fields.String(metadata={"pattern": r"^[^\u0000-\u001f\u007f]*$", "maxLength": 200,
+                                   **({"description": description} if description else {}), **metadata},
+                         validate=validate.Length(max=200, error=_l("不能超过 {max} 个字符。")))
+
+
 class StaffCommentArgsSchema(StrictSchema):
     """Selection criteria (consult.comments.selection.Selection keys), parsed strictly by the Selection."""
 
     draft_id = fields.Integer(validate=Range(MAX_ID))
     version_id = fields.Integer(validate=Range(MAX_ID))
-    division_id = fields.Integer(validate=Range(MAX_ID))
+    division_id = fields.Integer(validate=Range(MAX_ID), metadata={
+        "description": "a part, chapter or section, and everything inside it"})
     article_id = fields.Integer(validate=Range(MAX_ID))
-    article_no = fields.String(metadata={"description": "12, 12-1 or 第十二条"})
+    article_no = Text("12, 12-1 or 第十二条")
     paragraph_no = fields.Integer(validate=Range(MAX_ID))
-    contact_point = fields.String(metadata={"description": "contact point code"})
-    district = fields.String()
-    channel = fields.String(metadata={"description": "a channel code or word (meeting, online, 座谈会 …)"})
-    category = fields.String(metadata={"description": "commenter category (居民, 企业 …)"})
-    moderation_state = fields.String(metadata={"description": "pending, published, rejected, internal"})
-    decision = fields.String(metadata={"description": "adopted, partly_adopted, not_adopted, under_study, none"})
-    tag = fields.String()
+    contact_point = Text("contact point code")
+    district = Text()
+    channel = Text("a channel code (the vocabulary's words, e.g. 座谈会, are accepted too)", enum=list(CHANNELS))
+    category = Text("commenter category", enum=list(COMMENTER_CATEGORIES))
+    moderation_state = Text("moderation state", enum=list(MODERATION_STATES))
+    decision = Text("a decision, or none for not decided yet", enum=[*DECISIONS, UNDECIDED])
+    tag = Text()
     duplicate_group_id = fields.Integer(validate=Range(MAX_ID))
-    date_from = fields.Date()
-    date_to = fields.Date()
+    date_from = fields.Date(metadata={"description": "on or after (submitted_on, else created_at)"})
+    date_to = fields.Date(metadata={"description": "on or before; not before date_from"})
     page = fields.Integer(validate=Range(MAX_ID))
     per_page = fields.Integer(validate=Range(MAX_PER_PAGE))
 
