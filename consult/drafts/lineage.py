@@ -41,10 +41,17 @@ _OWN_LABEL_RE = re.compile(rf"^\s*第\s*{NUM}(?:\s*-\s*\d+)?\s*条(?:\s*之\s*{N
 
 # Decision thresholds (on the TF-IDF cosine of the normalized texts).
 ANCHOR_SIMILARITY = 0.6      # pairs this similar fix the alignment that predicts positions
-LINK_SIMILARITY = 0.3        # a one-to-one pair needs this much text in common …
+BLOCK_SIMILARITY = 0.9       # the neighbours of a pair this similar count as near it, wherever it moved
+FAR_LINK_SIMILARITY = 0.6    # a one-to-one pair needs this much text in common anywhere in the text …
+LINK_SIMILARITY = 0.3        # … or this much near where the alignment expects it (NEAR_DISTANCE) …
+NEAR_DISTANCE = 3
 NEAR_LINK_SIMILARITY = 0.15  # … or this much when it sits exactly where the alignment expects it
 CONTAINMENT = 0.6            # share of an article's distinctive n-grams found in its merge/split partner
+SOFT_CONTAINMENT = 0.4       # the same, near and with a one-to-one-worthy cosine
+WEAK_SIMILARITY = 0.5        # a one-to-one pair below this may give way to a merge/split …
+RELINK_CONTAINMENT = 0.8     # … when the article sits this completely in another one nearby
 POSITION_WEIGHT = 0.15
+FAR_PENALTY = 0.4            # a far pair must beat the near ones by this much to take their place
 NUMBER_WEIGHT = 0.02
 
 
@@ -241,26 +248,33 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
             cosine[i, j] = 1.0
     cosine = np.clip(cosine, 0.0, 1.0)
     candidate = cosine >= NEAR_LINK_SIMILARITY
-
     # pass 1: text with a hint of relative position → anchors → predicted position of every old article
     relative = np.abs(np.arange(n_old)[:, None] / max(n_old - 1, 1) - np.arange(n_new)[None, :] / max(n_new - 1, 1))
     first = _assign(np.where(candidate, cosine + 0.05 * (1.0 - relative), 0.0))
     anchors = [(i, j) for i, j in first if cosine[i, j] >= ANCHOR_SIMILARITY]
     predicted = _predicted_positions(n_old, anchors)
 
-    # pass 2: text + closeness to the predicted position + same number
+    # pass 2: text + closeness to the predicted position + same number, among the acceptable pairs only:
+    # far from where the alignment expects it an article must be clearly the same text, unless its
+    # neighbours moved with it (a block of articles moved together)
     distance = np.abs(np.arange(n_new)[None, :] - predicted[:, None])
-    same_number = (np.array([(a.number, a.suffix or 0) for a in old], dtype=np.int64)[:, None, :]
-                   == np.array([(a.number, a.suffix or 0) for a in new], dtype=np.int64)[None, :, :]).all(axis=2)
-    score = cosine + POSITION_WEIGHT * np.exp(-distance / 1.5) + NUMBER_WEIGHT * same_number
-    second = _assign(np.where(candidate, score, 0.0))
-    pairs = [(i, j) for i, j in second
-             if cosine[i, j] >= LINK_SIMILARITY or (cosine[i, j] >= NEAR_LINK_SIMILARITY and distance[i, j] <= 1.0)]
-    partner_of_old = {i: j for i, j in pairs}
-    partner_of_new = {j: i for i, j in pairs}
-
+    near = distance <= NEAR_DISTANCE
+    for i, j in first:   # beside an (almost) identical pair that moved, an article moved with it
+        if cosine[i, j] < BLOCK_SIMILARITY:
+            continue
+        if i + 1 < n_old and j + 1 < n_new:
+            near[i + 1, j + 1] = True
+        if i and j:
+            near[i - 1, j - 1] = True
+    acceptable = ((cosine >= FAR_LINK_SIMILARITY) | ((cosine >= LINK_SIMILARITY) & near)
+                  | ((cosine >= NEAR_LINK_SIMILARITY) & (distance <= 1.0)))
+    old_numbers = np.array([a.number * 1000 + (a.suffix or 0) for a in old], dtype=np.int64)
+    new_numbers = np.array([a.number * 1000 + (a.suffix or 0) for a in new], dtype=np.int64)
+    score = (cosine + POSITION_WEIGHT * np.exp(-distance / 1.5) - FAR_PENALTY * ~near
+             + NUMBER_WEIGHT * (old_numbers[:, None] == new_numbers))
+    pairs = [(i, j) for i, j in _assign(np.where(acceptable, score, 0.0)) if acceptable[i, j]]
     # merges and splits: containment of the unmatched remainder
-    extra = _containment_links(vectors, n_old, n_new, partner_of_old, partner_of_new)
+    pairs, extra = _containment_links(vectors, n_old, n_new, pairs, cosine, distance)
     edges = pairs + extra
     linked_old = {i for i, _ in edges}
     linked_new = {j for _, j in edges}
@@ -287,56 +301,84 @@ def _share(vectors: _Vectors, doc: int, terms: np.ndarray, minus: np.ndarray | N
     return found, total
 
 
-def _containment_links(vectors: _Vectors, n_old: int, n_new: int, partner_of_old: dict[int, int],
-                       partner_of_new: dict[int, int]) -> list[tuple[int, int]]:
-    """Extra edges for merges (unmatched old inside a new article) and splits (unmatched new inside an old
-    one), and one-to-one edges between leftovers one of which contains the other."""
+def _top(row: np.ndarray, k: int = 5) -> np.ndarray:
+    """Indices of the k largest values of `row`, largest first."""
+    if len(row) > k:
+        idx = np.argpartition(-row, k)[:k]
+    else:
+        idx = np.arange(len(row))
+    return idx[np.argsort(-row[idx])]
+
+
+def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tuple[int, int]],
+                       cosine: np.ndarray, distance: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Merges (an old article inside a new one beside that one's own source) and splits (a new article
+    inside an old one beside its own successor), by containment of the remainder: the part of the article
+    that the partner's other side does not already explain must be found in the partner.
+
+    Candidates are the articles the assignment left alone, and those it paired weakly (cosine below
+    WEAK_SIMILARITY) when their text sits almost whole in another article (RELINK_CONTAINMENT): the weak
+    pair is then dropped for the merge/split. Returns the one-to-one pairs kept and the extra edges.
+    """
+    partner_of_old = {i: j for i, j in pairs}
+    partner_of_new = {j: i for i, j in pairs}
     weighted_old, weighted_new = vectors.weighted[:n_old], vectors.weighted[n_old:]
     binary_old, binary_new = vectors.binary[:n_old], vectors.binary[n_old:]
-    lone_old = [i for i in range(n_old) if i not in partner_of_old]
-    lone_new = [j for j in range(n_new) if j not in partner_of_new]
     min_weight = 4 * float(np.median(vectors.idf)) if len(vectors.idf) else 0.0
     edges: list[tuple[int, int]] = []
-    taken_new: set[int] = set()
-    taken_old: set[int] = set()
 
-    if lone_old:  # merge: old article i went (mostly) into new article j together with j's own source
-        overlap = (weighted_old[lone_old] @ binary_new.T).toarray()
-        totals = np.asarray(weighted_old[lone_old].sum(axis=1)).ravel()
-        for row, i in enumerate(lone_old):
-            if not totals[row]:
-                continue
+    def needed(weak: bool, near: bool, cos: float) -> float:
+        if not near:       # merges and splits happen in place: a clause found far away is a stock phrase
+            return 2.0
+        if weak:
+            return RELINK_CONTAINMENT
+        return SOFT_CONTAINMENT if cos >= LINK_SIMILARITY else CONTAINMENT
+
+    # merge: old article i went (mostly) into new article j together with j's own source
+    olds = [i for i in range(n_old) if i not in partner_of_old or cosine[i, partner_of_old[i]] < WEAK_SIMILARITY]
+    if olds:
+        overlap = (weighted_old[olds] @ binary_new.T).toarray()
+        for row, i in enumerate(olds):
+            current = partner_of_old.get(i)
             best, best_j = 0.0, None
-            for j in np.argsort(-overlap[row])[:5]:
-                if overlap[row, j] < CONTAINMENT * totals[row]:
-                    break
-                source = partner_of_new.get(int(j))
-                minus = vectors.terms(source) if source is not None else None
-                found, total = _share(vectors, i, vectors.terms(n_old + int(j)), minus)
-                if total >= min_weight and found >= CONTAINMENT * total and found / total > best:
-                    best, best_j = found / total, int(j)
+            for j in _top(overlap[row]).tolist():
+                source = partner_of_new.get(j)
+                if j == current or source == i:
+                    continue
+                found, total = _share(vectors, i, vectors.terms(n_old + j),
+                                      vectors.terms(source) if source is not None else None)
+                share = found / total if total else 0.0
+                near = distance[i, j] <= NEAR_DISTANCE + 1
+                if total >= min_weight and share >= needed(current is not None, near, cosine[i, j]) and share > best:
+                    best, best_j = share, j
             if best_j is not None:
+                if current is not None:
+                    del partner_of_old[i]
+                    del partner_of_new[current]
                 edges.append((i, best_j))
-                taken_old.add(i)
-                taken_new.add(best_j)
 
-    if lone_new:  # split: new article j came out of old article i, beside i's own successor
-        overlap = (weighted_new[lone_new] @ binary_old.T).toarray()
-        totals = np.asarray(weighted_new[lone_new].sum(axis=1)).ravel()
-        for row, j in enumerate(lone_new):
-            if not totals[row] or j in taken_new:
-                continue
+    # split: new article j came out of old article i, beside i's own successor
+    merged_into = {j for _, j in edges}
+    news = [j for j in range(n_new) if j not in merged_into and (
+        j not in partner_of_new or cosine[partner_of_new[j], j] < WEAK_SIMILARITY)]
+    if news:
+        overlap = (weighted_new[news] @ binary_old.T).toarray()
+        for row, j in enumerate(news):
+            current = partner_of_new.get(j)
             best, best_i = 0.0, None
-            for i in np.argsort(-overlap[row])[:5]:
-                if overlap[row, i] < CONTAINMENT * totals[row]:
-                    break
-                successor = partner_of_old.get(int(i))
-                minus = vectors.terms(n_old + successor) if successor is not None else None
-                found, total = _share(vectors, n_old + j, vectors.terms(int(i)), minus)
-                if total >= min_weight and found >= CONTAINMENT * total and found / total > best:
-                    best, best_i = found / total, int(i)
+            for i in _top(overlap[row]).tolist():
+                successor = partner_of_old.get(i)
+                if i == current or successor == j:
+                    continue
+                found, total = _share(vectors, n_old + j, vectors.terms(i),
+                                      vectors.terms(n_old + successor) if successor is not None else None)
+                share = found / total if total else 0.0
+                near = distance[i, j] <= NEAR_DISTANCE + 1
+                if total >= min_weight and share >= needed(current is not None, near, cosine[i, j]) and share > best:
+                    best, best_i = share, i
             if best_i is not None:
+                if current is not None:
+                    del partner_of_new[j]
+                    del partner_of_old[current]
                 edges.append((best_i, j))
-                taken_old.add(best_i)
-                taken_new.add(j)
-    return edges
+    return sorted(partner_of_old.items()), edges
