@@ -22,6 +22,7 @@ from consult.drafts.publishing import DraftError, accept_warning, blocking_warni
 from consult.drafts.services import (
     check_window, close_draft, delete_draft, import_draft, publish_draft, update_draft_details,
     was_ever_published)
+from consult.errors import UserError
 from consult.extensions import db
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
@@ -67,6 +68,26 @@ def article(draft_id: int, key: str):
     following = articles[index + 1] if index + 1 < len(articles) else None
     return render_template("drafts/article.html", draft=draft, version=version, article=art,
                            previous=previous, following=following)
+
+
+@bp.route("/<int:draft_id>/changes")
+def changes(draft_id: int):
+    """What changed between two versions (default: the previous one and the current one): old and new text
+    side by side with the redline, and how many comments each changed article drew (?all=1: every article)."""
+    # exports sits above drafts in the import graph: the comparison's query is loaded on call.
+    from consult.exports.comparison_data import comparison_data
+
+    draft = load_visible_draft(draft_id)
+    show_all = request.args.get("all") == "1"
+    data, error, status = None, None, 200
+    if len(draft.versions) > 1:
+        try:
+            data = comparison_data(draft, request.args.get("from") or None, request.args.get("to") or None,
+                                   changed_only=not show_all, with_adopted=False)
+        except UserError as exc:
+            error, status = exc.message, 400
+    return render_template("drafts/changes.html", draft=draft, data=data, error=error, show_all=show_all,
+                           args={k: v for k, v in request.args.items() if k in ("from", "to")}), status
 
 
 @bp.route("/privacy")

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
+from consult.comments.vocabulary import LINK_KIND, LINK_SHAPE
 from consult.exports.comparison_data import ComparisonData, ComparisonRow, adopted_note
 from consult.exports.records import Fonts
 from consult.exports.redline import Span
@@ -28,8 +29,9 @@ from consult.exports.wordlayout import FastTable, add_body, add_title, new_docum
 HEADERS = ("原条文", "修改后条文", "修改说明")
 # 247 mm: landscape A4 minus 25 mm margins; the two texts get equal room.
 WIDTHS_MM = (96, 96, 55)
-STATUS_WORDS = {"modified": "修改", "added": "新增", "deleted": "删去", "merged": "合并", "split": "拆分",
-                "unchanged": "未修改"}
+STATUS_WORDS = {"modified": LINK_KIND.formal("modified"), "added": "新增", "deleted": "删去",
+                "merged": LINK_SHAPE.formal("merge"), "split": LINK_SHAPE.formal("split"),
+                "unchanged": LINK_KIND.formal("unchanged")}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 

@@ -21,7 +21,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from tests.core.test_permission_matrix import GET_ROUTES, _login, allowed, world  # noqa: F401 (fixture)
 
 MAX_PAGES = 600
-PER_ENDPOINT = 16
+PER_ENDPOINT = 20  # three drafts in the crawl world: every article page of the matrix draft stays in reach
 NOT_PARSED = {"exports.download", "intake.comment_template", "review.chart", "static"}
 
 NOT_BY_LINK = {
@@ -119,8 +119,16 @@ def expected_pages(role: str) -> set[str]:
 
 @pytest.fixture
 def crawl_world(world, make_draft):
-    """The permission matrix's world plus a draft never published (whose delete page staff must find)."""
+    """The permission matrix's world plus a draft never published (whose delete page staff must find) and a
+    published draft in its second reading (whose "what changed" page and comparison table links lead to)."""
+    from consult.drafts.services import import_draft
+    from consult.extensions import db
+
     make_draft(published=False)
+    reread = make_draft("清江市河道保护条例（草案）\n第一条　保护河道。\n")  # one article: few pages to crawl
+    import_draft("清江市河道保护条例（草案修改稿）\n第一条　保护和管理河道。\n".encode(), "second.txt", draft=reread,
+                 version_label="二审稿")
+    db.session.commit()
     return world
 
 
