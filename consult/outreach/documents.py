@@ -31,8 +31,8 @@ PRIVACY_NOTICE = (
 )
 SIGN_IN_COLUMNS = ("序号", "姓名", "身份类别", "单位或社区", "联系方式（自愿填写，仅用于反馈）", "签名")
 SIGN_IN_WIDTHS = (12, 26, 22, 38, 38, 20)  # mm, a portrait A4 text width of 156 mm
-SIGN_IN_ROWS = 25
-FORM_ROWS = 10
+SIGN_IN_ROWS = 20  # one page
+FORM_ROWS = 6  # one landscape page; print it as often as needed
 
 
 @dataclass
@@ -94,6 +94,9 @@ class KitData:
 def build_poster(data: PosterData, *, fonts: Fonts = Fonts()) -> bytes:
     """An A4 poster: 扫码提意见, the draft's title and deadline, the QR code, the short link, the privacy notice."""
     doc = new_document(fonts)
+    section = doc.sections[0]  # a poster, not a 公文: one page with room for the code
+    section.top_margin, section.bottom_margin = Mm(20), Mm(18)
+    section.left_margin, section.right_margin = Mm(20), Mm(20)
     add_title(doc, CHANNEL.formal("qr"))  # 扫码提意见
     add_body(doc, f"《{data.draft_title}》", center=True)
     if data.deadline:
@@ -114,8 +117,9 @@ def build_poster(data: PosterData, *, fonts: Fonts = Fonts()) -> bytes:
         paragraph = add_body(doc, "", indent=False)
         paragraph.add_run(f"{title}：").bold = True
         paragraph.add_run(xml_text(text))
+        paragraph.paragraph_format.line_spacing = Pt(18)
         for run in paragraph.runs:
-            run.font.size = Pt(12)
+            run.font.size = Pt(11)
     if data.issuing_body:
         add_body(doc, data.issuing_body, indent=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return _bytes(doc)
@@ -158,12 +162,12 @@ def build_meeting_kit(data: KitData, *, fonts: Fonts = Fonts()) -> bytes:
                   "“条款”填 12、第十二条或 12.2（第二款）；联系方式只在“希望反馈”和“同意保存联系方式”都填“是”时保存。",
              indent=False)
     widths = _form_widths(data.form_columns)
-    _blank_table(doc, list(data.form_columns), widths, FORM_ROWS, height_mm=16, prefill=data.form_prefill)
+    _blank_table(doc, list(data.form_columns), widths, FORM_ROWS, height_mm=14, prefill=data.form_prefill)
     return _bytes(doc)
 
 
-_FORM_WIDTH_MM = {"条款": 16, "意见": 52, "理由": 30, "建议修改为": 30, "提出人": 16, "类别": 14, "联系方式": 20,
-                  "希望反馈": 10, "同意保存联系方式": 12, "未满十四周岁": 11, "联系点": 14, "渠道": 11, "日期": 15}
+_FORM_WIDTH_MM = {"条款": 16, "意见": 44, "理由": 26, "建议修改为": 26, "提出人": 16, "类别": 14, "联系方式": 20,
+                  "希望反馈": 10, "同意保存联系方式": 12, "未满十四周岁": 11, "联系点": 20, "渠道": 12, "日期": 26}
 
 
 def _form_widths(columns: Sequence[str]) -> list[float]:
@@ -195,6 +199,9 @@ def _blank_table(doc, headers: Sequence[str], widths_mm: Sequence[float], rows: 
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    etree.SubElement(table._tbl.tblPr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)  # the grid (w:gridCol) is what LibreOffice lays out by
     etree.SubElement(table.rows[0]._tr.get_or_add_trPr(), qn("w:tblHeader"))
     for index, row in enumerate(table.rows):
         if index:
