@@ -84,7 +84,7 @@ def openapi_document(app: Flask) -> dict:
         spec.components.response(f"E{status}", _error_response(status))
     by_path: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        view = app.view_functions.get(rule.endpoint)
+        view = app.view_functions[rule.endpoint]
         op = getattr(view, "api_operation", None)
         if op is None:
             continue

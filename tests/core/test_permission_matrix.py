@@ -15,6 +15,7 @@ from consult.contact_points.services import create_meeting
 
 PUBLIC, LOGIN, FACILITATOR, OWN_POINT, STAFF, ADMIN = "public", "login", "facilitator", "own-point", "staff", \
     "admin"
+TOKEN = "token"  # API routes that need an API token (the API ignores sessions): no signed-in role reaches them
 
 # endpoint → (who may, URL template filled from the world below)
 GET_ROUTES = {
@@ -48,6 +49,8 @@ GET_ROUTES = {
     "intake.comments": (OWN_POINT, "/intake/drafts/{draft}/points/{point}"),
     "intake.edit_comment": (OWN_POINT, "/intake/comments/{meeting_comment}/edit"),
     "intake.entry_row": (OWN_POINT, "/intake/comments/{meeting_comment}/row"),
+    "intake.token": (FACILITATOR, "/intake/token"),
+    "intake.service_worker": (PUBLIC, "/intake/sw.js"),
     "review.index": (STAFF, "/review/"),
     "review.draft": (STAFF, "/review/drafts/{draft}"),
     "review.article": (STAFF, "/review/drafts/{draft}/articles/3"),
@@ -64,9 +67,9 @@ GET_ROUTES = {
     "exports.job": (STAFF, "/exports/jobs/{job}"),
     "exports.status": (STAFF, "/exports/jobs/{job}/status"),
     "exports.download": (STAFF, "/exports/jobs/{job}/download"),
+    "exports.comparison": (STAFF, "/exports/drafts/{draft}/comparison"),
     "admin.index": (ADMIN, "/admin/"),
     "admin.users": (ADMIN, "/admin/users"),
-    "exports.comparison": (STAFF, "/exports/drafts/{draft}/comparison"),
     "admin.user_new": (ADMIN, "/admin/users/new"),
     "admin.user_edit": (ADMIN, "/admin/users/{user}/edit"),
     "admin.contact_points": (ADMIN, "/admin/contact-points"),
@@ -80,6 +83,20 @@ GET_ROUTES = {
     "report.dictionary": (STAFF, "/report/drafts/{draft}/data-dictionary"),
     "report.schema": (STAFF, "/report/drafts/{draft}/schema.json"),
     "report.release_confirm": (STAFF, "/report/drafts/{draft}/release"),
+    "api.drafts": (PUBLIC, "/api/v1/drafts"),
+    "api.draft": (PUBLIC, "/api/v1/drafts/{draft}"),
+    "api.versions": (PUBLIC, "/api/v1/drafts/{draft}/versions"),
+    "api.version": (PUBLIC, "/api/v1/drafts/{draft}/versions/{version}"),
+    "api.articles": (PUBLIC, "/api/v1/drafts/{draft}/articles"),
+    "api.article": (PUBLIC, "/api/v1/drafts/{draft}/articles/3"),
+    "api.article_comments": (PUBLIC, "/api/v1/drafts/{draft}/articles/3/comments"),
+    "api.receipt": (PUBLIC, "/api/v1/receipts/{receipt}"),
+    "api.staff_comments": (TOKEN, "/api/v1/staff/comments"),
+    "api.staff_decisions": (TOKEN, "/api/v1/staff/decisions"),
+    "api.not_found": (TOKEN, "/api/v1/no-such-thing"),
+    "api.openapi": (PUBLIC, "/api/openapi.json"),
+    "api.docs": (PUBLIC, "/api/docs"),
+    "admin.api_tokens": (ADMIN, "/admin/api-tokens"),
 }
 
 # POST-only endpoints: the lowest level that may act.
@@ -111,6 +128,9 @@ POST_ROUTES = {
     "review.lineage_remove": (STAFF, "/review/lineage/links/1/remove"),
     "review.lineage_change": (STAFF, "/review/lineage/links/1/change"),
     "review.lineage_confirm": (STAFF, "/review/versions/{version}/lineage/confirm"),
+    "api.submit_comment": (PUBLIC, "/api/v1/drafts/{draft}/comments"),
+    "admin.api_token_create": (ADMIN, "/admin/api-tokens"),
+    "admin.api_token_revoke": (ADMIN, "/admin/api-tokens/1/revoke"),
 }
 
 ROLES = ("anonymous", "citizen", "facilitator", "other_facilitator", "staff", "admin")
@@ -125,6 +145,7 @@ def allowed(level: str, role: str) -> bool:
         OWN_POINT: role in ("facilitator", "staff", "admin"),
         STAFF: role in ("staff", "admin"),
         ADMIN: role == "admin",
+        TOKEN: False,
     }[level]
 
 
