@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from consult.report.views import bp as report_bp
     from consult.review.views import bp as review_bp
     from consult.search.views import bp as search_bp
+    from consult.themes.views import bp as themes_bp
 
     from consult.home import index
 
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outreach_bp)  # /q/<code> short links and /outreach/ pages
     app.register_blueprint(report_bp)
     app.register_blueprint(api_bp)  # /api/v1/… (JSON), /api/openapi.json, /api/docs
+    app.register_blueprint(themes_bp)  # /themes/…: key terms, clusters and 意见要点 for staff
     app.add_url_rule("/", "index", index)
 
 

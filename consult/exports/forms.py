@@ -29,6 +29,7 @@ class ExportForm(FlaskForm):
     date_from = DateField(_l("开始日期"), validators=[Optional()])
     date_to = DateField(_l("结束日期"), validators=[Optional()])
     with_text = BooleanField(_l("附条文原文"))
+    include_points = BooleanField(_l("附意见要点"))
     with_names = BooleanField(_l("显示提出人真实姓名"))
     with_contacts = BooleanField(_l("包含联系方式"))
     sheet_format = RadioField(_l("表格格式"), default="xlsx",
@@ -67,6 +68,8 @@ class ExportForm(FlaskForm):
                   "with_contacts": self.with_contacts.data}
         if self.kind.data == "sheet":
             params["format"] = self.sheet_format.data
+        if self.kind.data == "summary":
+            params["include_points"] = self.include_points.data
         if self.kind.data != "feedback":
             params["selection"] = self.selection_args()
             return params

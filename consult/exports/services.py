@@ -35,12 +35,16 @@ EXTENSIONS = {"summary": ("docx",), "sheet": SHEET_FORMATS, "feedback": ("docx",
 
 def export_summary(draft, out: str | IO[bytes], *, selection: Selection | Mapping | None = None,
                    options: ExportOptions | None = None, progress: ProgressFn | None = None,
-                   actor=None) -> int:
-    """Write the Word summary of the selected comments; returns the number of table rows."""
+                   actor=None, include_points: bool = False) -> int:
+    """Write the Word summary of the selected comments; returns the number of table rows.
+
+    `include_points`: each article's edited 意见要点 (consult.themes) above its table."""
     from consult.exports.summary import build_summary
+    from consult.themes.queries import draft_points
 
     scope = select_comments(draft, selection, options=options)
-    rows = build_summary(summary_data(scope), out, fonts=scope.options.fonts, progress=progress)
+    rows = build_summary(summary_data(scope), out, fonts=scope.options.fonts, progress=progress,
+                         points=draft_points(draft) if include_points else None)
     record(actor, "export.summary", draft, selection=scope.selection.to_args(), rows=rows,
            with_names=scope.options.with_names, with_contacts=scope.options.with_contacts)
     return rows
@@ -107,6 +111,7 @@ def check_params(draft, kind: str, params: Mapping) -> dict:
              "with_contacts": bool(params.get("with_contacts"))}
     if kind == "summary":
         clean["format"] = "docx"
+        clean["include_points"] = bool(params.get("include_points"))
     elif kind == "sheet":
         clean["format"] = params.get("format") or "xlsx"
         if clean["format"] not in SHEET_FORMATS:
@@ -177,7 +182,8 @@ def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None, iss
                           with_contacts=params.get("with_contacts"), fonts=fonts)
     common = {"options": options, "progress": progress, "actor": actor}
     if kind == "summary":
-        return export_summary(draft, out, selection=stored_selection(params), **common)
+        return export_summary(draft, out, selection=stored_selection(params),
+                              include_points=bool(params.get("include_points")), **common)
     if kind == "sheet":
         return export_sheet(draft, out, fmt=params.get("format", "xlsx"), selection=stored_selection(params),
                             **common)

@@ -16,7 +16,7 @@ sources listed; the counts above each table read "N 条意见（其中 M 条相�
 """
 from __future__ import annotations
 
-from typing import IO, Iterator
+from typing import IO, Iterator, Mapping
 
 from consult.comments.vocabulary import DECISION_OR_UNDECIDED
 from consult.exports.records import (
@@ -98,8 +98,11 @@ class _Stream:
 
 
 def build_summary(data: SummaryData, out: str | IO[bytes], *, fonts: Fonts = Fonts(),
-                  progress: ProgressFn | None = None) -> int:
-    """Write the summary .docx to `out` (a path or a binary file); return the number of table rows."""
+                  progress: ProgressFn | None = None, points: Mapping | None = None) -> int:
+    """Write the summary .docx to `out` (a path or a binary file); return the number of table rows.
+
+    `points` ({article id or section key: text}) are the staff's edited 意见要点 (consult.themes), printed
+    under each heading above its table."""
     doc = new_document(fonts)
     _front_matter(doc, data)
     start_landscape_section(doc)
@@ -125,7 +128,7 @@ def build_summary(data: SummaryData, out: str | IO[bytes], *, fonts: Fonts = Fon
         rank = (SECTION_RANK[SECTION_ARTICLE], index)
         if not entry.count and not data.show_empty_articles and not stream.has(rank):
             continue
-        _article(doc, data, entry, stream.take(rank), writer)
+        _article(doc, data, entry, stream.take(rank), writer, (points or {}).get(entry.article_id))
     for section in (SECTION_NEW, SECTION_OTHER):
         _plain_section(doc, data, section, stream, writer)
     if stream.leftover() is not None:
@@ -230,11 +233,17 @@ def _plain_section(doc, data: SummaryData, section: str, stream: _Stream, writer
     writer.table(rows, (lambda row: row.anchor_label) if section == SECTION_OTHER else None)
 
 
-def _article(doc, data: SummaryData, entry: OutlineEntry, rows, writer: _RowWriter) -> None:
+def _article(doc, data: SummaryData, entry: OutlineEntry, rows, writer: _RowWriter,
+             points: str | None = None) -> None:
     add_heading(doc, entry.heading + (f"【{entry.caption}】" if entry.caption else ""), entry.level)
     if data.with_text:
         for paragraph in entry.paragraphs:
             add_body(doc, paragraph)
+    if points:
+        add_body(doc, "意见要点：", indent=False)
+        for line in points.splitlines():
+            if line.strip():
+                add_body(doc, line.strip())
     if entry.count:
         decided = "，".join(f"{DECISION_OR_UNDECIDED.formal(code)} {entry.tally[code]} 条"
                            for code in TALLY_CODES if entry.tally.get(code))

@@ -29,3 +29,28 @@ def duplicates_command(draft_id: int, as_json: bool):
         click.echo(json.dumps({"groups": len(groups), "comments": sum(sizes), "largest": sizes[:5]}))
     else:
         click.echo(f"{len(groups)} groups covering {sum(sizes)} comments (largest: {sizes[:5]})")
+
+
+@review_cli.command("themes")
+@click.argument("draft_id", type=DRAFT_ID)
+@click.option("--json", "as_json", is_flag=True)
+def themes_command(draft_id: int, as_json: bool):
+    """Compute key terms and clusters of comments (意见主题) for every article of a draft, now."""
+    from consult.errors import UserError
+    from consult.themes.jobs import run_job
+    from consult.themes.services import start_run
+
+    draft = db.session.get(Draft, draft_id)
+    try:
+        run = start_run(draft, actor=None)
+    except UserError as error:
+        db.session.rollback()
+        fail(error.message)
+    db.session.commit()
+    run = run_job(run.id)
+    if run.status != "done":
+        fail(run.error or "the analysis failed")
+    summary = {"run": run.id, "comments": run.comments, "anchors": run.total, "seconds": run.seconds}
+    click.echo(json.dumps(summary) if as_json else
+               f"analysed {run.comments} comments on {run.total} articles/sections in {run.seconds:.1f} s "
+               f"(run {run.id})")
