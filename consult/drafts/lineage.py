@@ -115,7 +115,11 @@ def text_similarity(old_text: str, new_text: str) -> float:
 
     Computed the same way for proposed and staff links, so the numbers on the review page compare.
     """
-    a, b = _bigrams(normalize_for_comparison(old_text)), _bigrams(normalize_for_comparison(new_text))
+    return _dice(normalize_for_comparison(old_text), normalize_for_comparison(new_text))
+
+
+def _dice(old_normalized: str, new_normalized: str) -> float:
+    a, b = _bigrams(old_normalized), _bigrams(new_normalized)
     total = sum(a.values()) + sum(b.values())
     if not total:
         return 1.0
@@ -285,7 +289,7 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
         unchanged = old_norm[i] == new_norm[j] and shapes[(i, j)] == "one-to-one"
         links.append(ProposedLink(
             old_id=old[i].id, new_id=new[j].id, kind="unchanged" if unchanged else "modified",
-            shape=shapes[(i, j)], similarity=1.0 if unchanged else min(text_similarity(old_norm[i], new_norm[j]), 0.999)))
+            shape=shapes[(i, j)], similarity=1.0 if unchanged else min(_dice(old_norm[i], new_norm[j]), 0.999)))
     return Matching(links=links, deleted=[old[i].id for i in range(n_old) if i not in linked_old],
                     added=[new[j].id for j in range(n_new) if j not in linked_new])
 

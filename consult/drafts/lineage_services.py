@@ -278,7 +278,7 @@ def compare(draft: Draft, from_ref=None, to_ref=None) -> dict:
     else:
         earlier = previous_version(later)
         if earlier is None:
-            raise LineageError(_("版本“%(label)s”是草案的第一个版本，请用 --from 指定要比较的版本。",
+            raise LineageError(_("版本“%(label)s”是草案的第一个版本，请指定要与之比较的较早版本。",
                                  label=later.label))
     if earlier.id == later.id:
         raise LineageError(_("要比较的是同一个版本（%(label)s）。", label=earlier.label))
