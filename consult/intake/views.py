@@ -4,7 +4,9 @@ Corrections, a point's list and spreadsheet imports are in consult.intake.commen
 """
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, send_from_directory, url_for
+from pathlib import Path
+
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -140,8 +142,8 @@ def token():
 @bp.route("/sw.js")
 def service_worker():
     """The offline entry's service worker, scoped to /intake/ (it caches the entry pages and their assets)."""
-    response = send_from_directory(current_app.static_folder, "js/intake-sw.js", mimetype="text/javascript",
-                                   max_age=0)
+    script = Path(current_app.static_folder, "js", "intake-sw.js").read_bytes()
+    response = Response(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = url_for(".index")
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -216,7 +216,10 @@
       entry.errors = errors;
       entry.formErrors = data.form_errors || [];
       return save(entry).then(function () {
-        if (entry.key === lastAdded && options.isPristine()) { startEdit(entry); }
+        // The entry just typed (not one waiting from earlier): back into the form, as before the queue.
+        if (entry.key === lastAdded && Date.now() - entry.created < 30000 && options.isPristine()) {
+          startEdit(entry);
+        }
       });
     }
 
@@ -292,7 +295,8 @@
           retryDelay = Math.min(retryDelay * 2, RETRY_MAX);
         } else {
           retryDelay = RETRY_MIN;
-          setStatus(outcome === "signed-out" ? msg("signed-out") : waiting ? "" : (all.length ? msg("check") : ""));
+          // (Signed out: the notice above the queue says what to do.)
+          setStatus(outcome === "signed-out" || waiting ? "" : (all.length ? msg("check") : ""));
           if (outcome === "sent") { refreshCopy(); }
         }
         if (again) { again = false; return sync(); }

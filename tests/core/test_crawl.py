@@ -32,6 +32,8 @@ NOT_BY_LINK = {
                         "job is walked in tests/browser/test_journey_staff.py and tests/exports/test_http_downloads.py",
     "intake.resolve": "called by the fast-entry form's script as the article number is typed",
     "intake.entry_row": "JSON the fast-entry form's script reads after saving a row",
+    "intake.token": "JSON (a fresh CSRF token) the offline entry queue asks for before sending",
+    "intake.service_worker": "the entry page's service worker script, registered by offline-entry.js",
     "search.group": "opened from the results of a typed query (a form, not a link)",
 }
 SIGNED_IN_ONLY_ANONYMOUS = {"accounts.login"}  # signed-in users have no reason to open the login page

@@ -61,6 +61,9 @@ GET_ROUTES = {
     "review.split_confirm": (STAFF, "/review/comments/{online_comment}/split"),
     "review.comment": (STAFF, "/review/comments/{online_comment}"),
     "review.lineage": (STAFF, "/review/drafts/{draft}/lineage"),
+    "themes.draft": (STAFF, "/themes/drafts/{draft}"),
+    "themes.article": (STAFF, "/themes/drafts/{draft}/articles/3"),
+    "themes.cluster": (STAFF, "/themes/clusters/{theme}"),
     "exports.index": (STAFF, "/exports/"),
     "exports.draft": (STAFF, "/exports/drafts/{draft}"),
     "exports.jobs": (STAFF, "/exports/jobs"),
@@ -124,6 +127,10 @@ POST_ROUTES = {
     "review.split": (STAFF, "/review/comments/{online_comment}/split"),
     "review.duplicate_of": (STAFF, "/review/comments/{online_comment}/duplicate-of"),
     "review.tags": (STAFF, "/review/comments/{online_comment}/tags"),
+    "themes.run": (STAFF, "/themes/drafts/{draft}/run"),
+    "themes.points": (STAFF, "/themes/drafts/{draft}/articles/3/points"),
+    "themes.decide": (STAFF, "/themes/clusters/{theme}/decision"),
+    "themes.remove": (STAFF, "/themes/clusters/{theme}/members/{online_comment}/remove"),
     "review.lineage_add": (STAFF, "/review/versions/{version}/lineage/links"),
     "review.lineage_remove": (STAFF, "/review/lineage/links/1/remove"),
     "review.lineage_change": (STAFF, "/review/lineage/links/1/change"),
@@ -176,14 +183,30 @@ def world(db, make_draft, make_contact_point, make_user):
     job = ExportJob(kind="sheet", draft_id=draft.id, status="failed", error="test",
                     created_by_id=users["staff"].id)
     db.session.add(job)
+    theme = _theme(db, draft, online, users["staff"])
     db.session.commit()
     from consult.search.services import sync_pending
 
     sync_pending()
     ids = {"version": draft.current_version.id, "draft": draft.id, "point": point.id, "meeting": meeting.id, "meeting_comment": meeting_comment.id,
            "online_comment": online.id, "receipt": online.receipt_code, "group": group.id, "job": job.id,
-           "user": users["citizen"].id}
+           "user": users["citizen"].id, "theme": theme.id}
     return ids, users
+
+
+def _theme(db, draft, comment, staff):
+    """A finished themes analysis with one cluster holding `comment` (what an analysis run stores)."""
+    from consult.themes.models import Theme, ThemeMember, ThemeRun
+
+    run = ThemeRun(draft_id=draft.id, status="done", comments=1, created_by_id=staff.id)
+    db.session.add(run)
+    db.session.flush()
+    theme = Theme(run_id=run.id, draft_id=draft.id, article_id=comment.article_id, rank=1, size=1,
+                  representative_id=comment.id, terms=["民宿"])
+    db.session.add(theme)
+    db.session.flush()
+    db.session.add(ThemeMember(theme_id=theme.id, comment_id=comment.id))
+    return theme
 
 
 def _login(client, user):
