@@ -213,3 +213,21 @@ def test_deleting_a_draft_removes_its_lineage(db, two_readings):
     delete_draft(second.draft)
     db.session.commit()
     assert count(db, ArticleLink) == 0 and count(db, Article) == 0 and count(db, Draft) == 0
+
+
+def test_uploading_a_new_version_in_the_browser_proposes_the_lineage(client, auth, make_user, db):
+    """/drafts/upload with a target draft goes through the same import, so the lineage is proposed."""
+    import io
+
+    auth.login(make_user("staff"))
+    first = import_text(render(sample_entries()), "v1.txt", version_label="一审稿")
+    db.session.commit()
+    data = {"file": (io.BytesIO(render(second_reading()).encode("utf-8")), "二审稿.txt"), "title": "",
+            "version_label": "二审稿", "draft_id": str(first.draft_id)}
+    response = client.post("/drafts/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    second = db.session.scalar(select(DraftVersion).where(DraftVersion.label == "二审稿"))
+    assert second.lineage_state == "proposed"
+    result = compare(second.draft)
+    assert result["deleted"] == ["第四十四条"] and result["added"] == ["第三条"]
+    assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "draft.lineage_propose"))
