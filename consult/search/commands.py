@@ -13,7 +13,7 @@ search_cli = AppGroup("search", help="search commands.")
 # `consult search comments` options: the Selection keys besides the draft and the query text
 FILTER_OPTIONS = ("version_id", "division_id", "article_id", "article_no", "paragraph_no", "contact_point",
                   "district", "channel", "category", "moderation_state", "decision", "tag", "duplicate_group_id",
-                  "date_from", "date_to")
+                  "date_from", "date_to", "carried")
 UNREADABLE = "search index unreadable ({error}); run `consult search rebuild`"
 
 
@@ -110,9 +110,12 @@ def _filter_options(func):
 @click.argument("query", required=False, default="")
 @click.option("--draft", "draft_id", type=DRAFT_ID, default=None, help="Only comments on this draft.")
 @_filter_options
+@click.option("--map-to-current", "to_current", is_flag=True,
+              help="Group by the article each comment's article became in the current version (article lineage).")
 @click.option("--json", "as_json", is_flag=True, help="Print {total, groups} as JSON.")
-def comments_command(query, draft_id, as_json, **filters):
-    """Search comments like the staff page: groups by article in text order."""
+def comments_command(query, draft_id, as_json, to_current, **filters):
+    """Search comments like the staff page: groups by article in text order (of the original version, or
+    with --map-to-current of the current one)."""
     from consult.cli import fail
     from consult.comments.selection import Selection
     from consult.drafts.models import Draft
@@ -127,7 +130,7 @@ def comments_command(query, draft_id, as_json, **filters):
             fail(f"no draft with id {draft_id}")
     try:
         selection = Selection.from_args({**filters, "q": query}, draft=draft, strict=True)
-        results = search_comments(selection, per_group=0)
+        results = search_comments(selection, per_group=0, to_current=to_current)
     except UserError as exc:
         fail(exc.message)
     if as_json:
@@ -135,4 +138,5 @@ def comments_command(query, draft_id, as_json, **filters):
         return
     click.echo(f"{results.total} comment(s)")
     for group in results.groups:
-        click.echo(f"{group.anchor}\t{group.count}\t{' '.join(map(str, group.comment_ids))}")
+        fate = f"\t{group.status}" if group.status else ""
+        click.echo(f"{group.anchor}\t{group.count}\t{' '.join(map(str, group.comment_ids))}{fate}")

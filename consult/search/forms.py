@@ -1,6 +1,6 @@
 """Search forms (GET, so the URL is a permalink; shape only: lengths, numbers, dates)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from consult.forms import Form
@@ -32,12 +32,14 @@ class CommentSearchForm(Form):
     moderation_state = SelectField(_l("审核状态"), validate_choice=False)
     decision = SelectField(_l("采纳情况"), validate_choice=False)
     tag = SelectField(_l("标签"), validate_choice=False)
+    carried = SelectField(_l("条文变化"), validate_choice=False)
+    map_to_current = BooleanField(_l("按现行版本的条文分组"))
     date_from = DateField(_l("起始日期"), validators=[Optional()])
     date_to = DateField(_l("截止日期"), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)
 
     FILTER_NAMES = ("version_id", "division_id", "article_id", "contact_point", "district", "channel", "category",
-                    "moderation_state", "decision", "tag", "date_from", "date_to")
+                    "moderation_state", "decision", "tag", "date_from", "date_to", "carried", "map_to_current")
 
     def has_filters(self) -> bool:
         """True when any filter besides the draft is set (the filter box opens)."""

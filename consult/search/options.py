@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.comments.models import Tag
-from consult.comments.vocabulary import CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION
+from consult.comments.vocabulary import CARRIED, CHANNEL, COMMENTER_CATEGORY, DECISION_OR_UNDECIDED, MODERATION
 from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Draft
 
@@ -21,6 +21,7 @@ def filter_choices(session, draft: Draft | None) -> dict[str, list[tuple[str, st
         "category": COMMENTER_CATEGORY.choices(with_empty=everything),
         "moderation_state": MODERATION.choices(with_empty=everything),
         "decision": DECISION_OR_UNDECIDED.choices(with_empty=everything),
+        "carried": CARRIED.choices(with_empty=everything),
         "contact_point": anyc + [(cp.code, f"{cp.code} {cp.name}") for cp in
                                  session.scalars(select(ContactPoint).order_by(ContactPoint.code))],
         "district": anyc + [(d, d) for d in session.scalars(

@@ -4,6 +4,11 @@ Which comments is a `consult.comments.selection.Selection` (its `query` is the s
 `field:value` words narrow it further). Ids come from the index, rows from the database (which also
 re-checks what citizens may see). An empty staff query lists every comment of the Selection straight
 from the database, so it works even while the index is being rebuilt.
+
+Groups are the anchors the comments were made on (version and article). Asked to map to the current
+version (`map_to_current`), groups are folded after the query onto the article each one became in its
+draft's current version, through the article lineage (`carried_statuses`, once per draft); groups of
+deleted articles keep their original anchor and come last. The index is never changed for this.
 """
 from __future__ import annotations
 
@@ -18,7 +23,8 @@ from sqlalchemy.orm import selectinload
 from consult.comments.models import Comment
 from consult.comments.selection import INDEX_FIELDS, Selection
 from consult.comments.vocabulary import ANCHOR
-from consult.drafts.models import Article, Draft
+from consult.drafts.lineage_services import carried_statuses
+from consult.drafts.models import Article, Draft, DraftVersion
 from consult.errors import UserError
 from consult.extensions import db
 from consult.search.backend import IndexUnavailable
@@ -68,11 +74,18 @@ class Group:
     comment_ids: list[int]
     article: Article | None = None
     hits: list[Hit] = field(default_factory=list)
+    # Mapped to the current version: what became of the anchor ("" unmapped, a CARRIED_STATUS code, or
+    # "mixed" when groups of different fates folded into one) and the original anchors folded in.
+    status: str = ""
+    mapped_from: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """The CLI/JSON shape of a group."""
-        return {"anchor": self.anchor, "article_id": self.article_id, "count": self.count,
-                "comment_ids": self.comment_ids}
+        """The CLI/JSON shape of a group (mapped groups add `status` and `from`)."""
+        out = {"anchor": self.anchor, "article_id": self.article_id, "count": self.count,
+               "comment_ids": self.comment_ids}
+        if self.status:
+            out.update(status=self.status, **{"from": self.mapped_from})
+        return out
 
 
 @dataclass
@@ -171,6 +184,58 @@ def _label_groups(raw) -> list[Group]:
     return groups
 
 
+def map_to_current(groups: list[Group]) -> list[Group]:
+    """Fold groups onto the current version's anchors through each draft's lineage (module docstring)."""
+    versions = {v.id: v for v in db.session.scalars(
+        select(DraftVersion).where(DraftVersion.id.in_({g.version_id for g in groups})))}
+    statuses, currents, folded = {}, {}, {}
+    for group in groups:
+        version = versions.get(group.version_id)
+        draft = version.draft if version is not None else None
+        current = draft.current_version if draft is not None else None
+        if current is None:
+            folded[(1, group.sort_key, group.version_id, group.key)] = group
+            continue
+        if draft.id not in statuses:
+            statuses[draft.id], currents[draft.id] = carried_statuses(draft), current
+        origin = {"version": version.label, "anchor": group.anchor}
+        if group.article is not None:
+            fate = statuses[draft.id].get(group.article.id)
+            status = fate.status if fate is not None else "deleted"
+            target = fate.article if fate is not None else None
+        else:
+            status, target = ("current" if version.id == current.id else "unchanged"), None
+        if group.article is not None and target is None:  # deleted: its own group, after today's text
+            group.status, group.mapped_from = "deleted", [origin]
+            folded[(1, group.sort_key, group.version_id, group.key)] = group
+            continue
+        kind, position = (("article", target.position) if target is not None else (group.kind, 0))
+        order = order_key(current.id, kind, position)
+        into = folded.get((0, order, current.id, ""))
+        if into is None:
+            key, label = (target.key, target.label) if target is not None else (group.key, group.anchor)
+            into = folded[(0, order, current.id, "")] = Group(
+                order, current.id, key, label, target.id if target is not None else None, kind, 0, [], target,
+                status=status)
+        elif into.status != status:
+            into.status = "mixed"
+        into.comment_ids = sorted(into.comment_ids + group.comment_ids)
+        into.count = len(into.comment_ids)
+        if status != "current":
+            into.mapped_from.append({**origin, "status": status})
+    return [folded[k] for k in sorted(folded)]
+
+
+def carried_for(comments) -> dict:
+    """article id → where it stands in its draft's current version, for the comments' articles
+    (one lineage walk per draft; comments without an article are left out)."""
+    out = {}
+    drafts = {c.draft_id: c.draft for c in comments if c.article_id is not None}
+    for draft in drafts.values():
+        out.update(carried_statuses(draft))
+    return out
+
+
 def _load_hits(ids: list[int], terms) -> list[Hit]:
     rows = {c.id: c for c in db.session.scalars(
         select(Comment).where(Comment.id.in_(ids)).options(selectinload(Comment.contact_point),
@@ -179,14 +244,17 @@ def _load_hits(ids: list[int], terms) -> list[Hit]:
 
 
 def search_comments(selection: Selection | str, *, draft_id=None, filters=None, page: int = 1,
-                    per_group: int = 20) -> GroupedResults:
-    """Staff search: every matching comment grouped by anchor in text order.
+                    per_group: int = 20, to_current: bool = False) -> GroupedResults:
+    """Staff search: every matching comment grouped by anchor in text order (`to_current`: by the article
+    each anchor became in the current version, see map_to_current).
 
     Raises QueryError / SelectionError for malformed input, SearchUnavailable when the index cannot answer.
     """
     node, selection, terms = _prepare(as_selection(selection, draft_id, filters))
     total, raw = _sql_grouped(selection) if node is None else _index_grouped(node, selection)
     groups = _label_groups(raw)
+    if to_current:
+        groups = map_to_current(groups)
     pages = max(1, math.ceil(len(groups) / GROUPS_PER_PAGE))
     results = GroupedResults(selection, total, groups, terms, min(max(1, page), pages), pages)
     if per_group:
@@ -198,9 +266,9 @@ def search_comments(selection: Selection | str, *, draft_id=None, filters=None, 
 
 
 def group_comments(selection: Selection, version_id: int, key: str, *, page: int = 1,
-                   per_page: int = 50) -> tuple[Group | None, int, int]:
+                   per_page: int = 50, to_current: bool = False) -> tuple[Group | None, int, int]:
     """One group of a staff search (a version's article or 总体意见 …), paged: (group, page, pages)."""
-    results = search_comments(selection, per_group=0)
+    results = search_comments(selection, per_group=0, to_current=to_current)
     group = next((g for g in results.groups if g.version_id == version_id and g.key == key), None)
     if group is None:
         return None, 1, 1

@@ -39,9 +39,12 @@ def _staff_request() -> tuple[CommentSearchForm, Draft | None, Selection | None,
     return form, draft, selection, list(selection.errors)
 
 
-def _page_context(draft, selection) -> dict:
-    return {"draft": draft, "health": search_health(), "args": selection.to_args() if selection else {},
-            "scope_article": _scope_article(selection)}
+def _page_context(draft, selection, form=None, hits=()) -> dict:
+    args = selection.to_args() if selection else {}
+    if form is not None and form.map_to_current.data:
+        args["map_to_current"] = "1"  # links (groups, pages) keep the grouping asked for
+    return {"draft": draft, "health": search_health(), "args": args, "scope_article": _scope_article(selection),
+            "carried": queries.carried_for([h.obj for h in hits])}
 
 
 def _scope_article(selection) -> Article | None:
@@ -56,12 +59,14 @@ def comments():
     results, top = None, []
     if selection is not None:
         try:
-            results = queries.search_comments(selection, page=form.page.data or 1, per_group=3)
+            results = queries.search_comments(selection, page=form.page.data or 1, per_group=3,
+                                              to_current=bool(form.map_to_current.data))
             top = queries.top_comments(selection, limit=10)
         except UserError as exc:
             errors.append(exc.message)
+    hits = [h for g in (results.shown if results else []) for h in g.hits] + list(top)
     return render_template("search/comments.html", form=form, results=results, top=top, errors=errors,
-                           **_page_context(draft, selection))
+                           **_page_context(draft, selection, form, hits))
 
 
 @bp.route("/comments/group/<int:version_id>/<key>")
@@ -72,14 +77,15 @@ def group(version_id: int, key: str):
     grp, page, pages = None, 1, 1
     if selection is not None:
         try:
-            grp, page, pages = queries.group_comments(selection, version_id, key, page=form.page.data or 1)
+            grp, page, pages = queries.group_comments(selection, version_id, key, page=form.page.data or 1,
+                                                      to_current=bool(form.map_to_current.data))
         except UserError as exc:
             errors.append(exc.message)
         else:
             if grp is None:
                 abort(404)
     return render_template("search/group.html", form=form, group=grp, errors=errors, page=page, pages=pages,
-                           **_page_context(draft, selection))
+                           **_page_context(draft, selection, form, grp.hits if grp else ()))
 
 
 @bp.route("/")
