@@ -156,7 +156,9 @@ def test_a_lost_answer_is_sent_again_and_still_stored_once(page, live_server, se
     _shot(page, live_server, "4-lost-answer")
 
 
-def test_refused_entries_stay_with_the_server_message_until_fixed_or_discarded(page, live_server, seed):
+def test_refused_entries_stay_with_the_server_message_until_fixed_or_discarded(audit_page, live_server, seed,
+                                                                               axe_audit):
+    page = audit_page  # CSP bypassed only so that axe-core can be injected
     meeting = seed.meeting(place="离线座谈：冲突")
     login(page, live_server, "facilitator")
     open_entry(page, live_server, meeting["id"])
@@ -173,6 +175,7 @@ def test_refused_entries_stay_with_the_server_message_until_fixed_or_discarded(p
     assert "草案中没有第九十九条" in texts[0] and "这条不能丢" in texts[0]
     assert "草案中没有第九十八条" in texts[1]
     _shot(page, live_server, "5-conflicts")
+    axe_audit(page, "entry page with refused entries")
 
     page.reload()  # refused entries are kept in the browser, not only on screen
     page.wait_for_function("() => document.querySelectorAll('#entry-queue li.is-conflict').length === 2")
