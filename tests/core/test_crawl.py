@@ -24,6 +24,7 @@ MAX_PAGES = 600
 PER_ENDPOINT = 20  # three drafts in the crawl world: every article page of the matrix draft stays in reach
 NOT_PARSED = {"exports.download", "intake.comment_template", "review.chart", "static"}
 
+API_JSON = "JSON for other systems, called by an API client, not a browser: every operation is on /api/docs"
 NOT_BY_LINK = {
     "comments.submitted": "the redirect after a comment is sent (a POST), not a link",
     "exports.status": "polled by the export job page's script",
@@ -35,6 +36,14 @@ NOT_BY_LINK = {
     "intake.token": "JSON (a fresh CSRF token) the offline entry queue asks for before sending",
     "intake.service_worker": "the entry page's service worker script, registered by offline-entry.js",
     "search.group": "opened from the results of a typed query (a form, not a link)",
+    "api.drafts": API_JSON,
+    "api.draft": API_JSON,
+    "api.versions": API_JSON,
+    "api.version": API_JSON,
+    "api.articles": API_JSON,
+    "api.article": API_JSON,
+    "api.article_comments": API_JSON,
+    "api.receipt": API_JSON,
 }
 SIGNED_IN_ONLY_ANONYMOUS = {"accounts.login"}  # signed-in users have no reason to open the login page
 
