@@ -10,16 +10,18 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 
 from consult.actions import perform
 from consult.comments import queries as comment_queries
 from consult.comments.anchors import comment_anchor_text
+from consult.comments.models import Comment
 from consult.comments.services import CommentError, enter_comment, resolve_anchor
 from consult.contact_points import queries
 from consult.contact_points.forms import MeetingForm, options
 from consult.contact_points.models import ContactPoint
 from consult.contact_points.services import create_meeting, update_meeting
-from consult.drafts.models import Draft
+from consult.drafts.models import Draft, DraftVersion
 from consult.extensions import db
 from consult.intake import comment_views  # noqa: F401  (registers the correction and import pages)
 from consult.intake.blueprint import bp, label_of, load_meeting, wants_json
@@ -89,10 +91,32 @@ def _preview(draft: Draft, anchor: str) -> dict | None:
     return {"label": resolved.label, "text": resolved.text}
 
 
+def check_same_text(draft: Draft, version_id: int | None, anchor: str) -> None:
+    """An entry typed against an earlier version (queued offline): refuse if its article now reads differently.
+
+    The article number alone would silently land on a renumbered or amended article; an article that no
+    longer exists is refused by enter_comment itself. Re-saving with the current version's id accepts it.
+    """
+    current = draft.current_version
+    if not version_id or current is None or version_id == current.id:
+        return
+    earlier = db.session.get(DraftVersion, version_id)
+    if earlier is None or earlier.draft_id != draft.id:
+        return
+    try:
+        before, now = resolve_anchor(earlier, anchor), resolve_anchor(current, anchor)
+    except CommentError:
+        return
+    if before.article is not None and before.text != now.text:
+        raise CommentError(_("草案已更新为新版本，%(label)s的条文已改变：请核对条款后重新保存。", label=now.label),
+                           "anchor")
+
+
 def _render_entry(meeting, form: EntryForm):
     if request.method == "POST" and wants_json():
         errors = {name: list(form[name].errors) for name in ENTRY_FIELDS if form[name].errors}
-        return jsonify(ok=False, errors=errors, form_errors=list(form.form_errors)), 422
+        return jsonify(ok=False, errors=errors, form_errors=list(form.form_errors),
+                       version_id=meeting.draft.current_version.id if meeting.draft.current_version else None), 422
     return render_template("intake/entry.html", meeting=meeting, draft=meeting.draft, form=form,
                            rows=[(c, label_of(c), comment_anchor_text(c)) for c in comment_queries.meeting_comments(meeting)],
                            preview=_preview(meeting.draft, form.anchor.data))
@@ -108,14 +132,20 @@ def entry(meeting_id: int):
     fetch = wants_json()
     # offline-entry.js names each queued entry with a UUID: a repeat (lost answer) returns the first comment.
     key = request.form.get("idempotency_key") or None
-    return perform(lambda: enter_comment(
-        meeting.draft, contact_point=meeting.contact_point, meeting=meeting, channel="meeting",
-        submitted_on=meeting.held_on, actor=current_user, idempotency_key=key, **form.values()),
-        form=form, rerender=lambda: _render_entry(meeting, form),
-        success=None if fetch else (lambda c: _("已保存：%(label)s", label=label_of(c))),
-        # intake.js follows the redirect and reads the saved row as JSON.
-        redirect_to=lambda c: url_for(".entry_row", comment_id=c.id) if fetch else url_for(".entry",
-                                                                                         meeting_id=meeting.id))
+    version_id = request.form.get("version_id", type=int)  # the version the entry was typed against
+
+    def save():
+        if key is None or not db.session.scalar(select(Comment.id).where(Comment.idempotency_key == key)):
+            check_same_text(meeting.draft, version_id, form.anchor.data)  # (a repeat answers as the first did)
+        return enter_comment(meeting.draft, contact_point=meeting.contact_point, meeting=meeting, channel="meeting",
+                             submitted_on=meeting.held_on, actor=current_user, idempotency_key=key,
+                             **form.values())
+
+    return perform(save, form=form, rerender=lambda: _render_entry(meeting, form),
+                   success=None if fetch else (lambda c: _("已保存：%(label)s", label=label_of(c))),
+                   # intake.js follows the redirect and reads the saved row as JSON.
+                   redirect_to=lambda c: url_for(".entry_row", comment_id=c.id) if fetch else url_for(
+                       ".entry", meeting_id=meeting.id))
 
 
 @bp.route("/resolve")

@@ -104,6 +104,7 @@
     var retryTimer = null;
     var lastAdded = null;
     var editingKey = null;
+    var editingVersion = null;
 
     function entries() {
       return withStore("readonly", function (store) {
@@ -169,13 +170,14 @@
 
     function startEdit(entry) {
       editingKey = entry.key;
+      editingVersion = entry.serverVersion || null;
       options.onEdit(entry, entry.errors || {}, entry.formErrors || []);
       render();
     }
 
     function discard(entry) {
       if (!window.confirm(msg("discard-confirm"))) { return; }
-      if (editingKey === entry.key) { editingKey = null; }
+      if (editingKey === entry.key) { editingKey = null; editingVersion = null; }
       remove(entry.key).then(render);
     }
 
@@ -215,6 +217,7 @@
       entry.message = parts.join(" ");
       entry.errors = errors;
       entry.formErrors = data.form_errors || [];
+      entry.serverVersion = data.version_id || null;  // re-saved after checking: against this version
       return save(entry).then(function () {
         // The entry just typed (not one waiting from earlier): back into the form, as before the queue.
         if (entry.key === lastAdded && Date.now() - entry.created < 30000 && options.isPristine()) {
@@ -228,6 +231,7 @@
       entry.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
       body.append("csrf_token", csrf);
       body.append("idempotency_key", entry.key);
+      if (entry.version) { body.append("version_id", entry.version); }
       return fetch(postUrl, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
@@ -320,12 +324,13 @@
     function add(pairs) {
       var replacing = editingKey;
       var entry = { key: newKey(), meeting: meeting, user: userId, created: Date.now(), fields: pairs,
-                    status: "pending", message: "" };
+                    version: editingVersion || form.getAttribute("data-version-id"), status: "pending", message: "" };
       return withStore("readwrite", function (store) {
         store.put(entry);
         if (replacing) { store["delete"](replacing); }  // the corrected entry replaces the refused one
       }).then(function () {
         editingKey = null;
+        editingVersion = null;
         lastAdded = entry.key;
         return render();
       }).then(function () {
@@ -335,7 +340,7 @@
     }
 
     function cancelEdit() {
-      if (editingKey) { editingKey = null; render(); }
+      if (editingKey) { editingKey = null; editingVersion = null; render(); }
     }
 
     function registerWorker() {

@@ -93,6 +93,12 @@ def wait_queue(page, n: int) -> None:
     page.wait_for_function(f"() => document.getElementById('entry-queue-count').textContent === '{n}'")
 
 
+def settled(page, conflicts: int) -> None:
+    """Sending is over: nothing waits any more, `conflicts` entries were refused and stay listed."""
+    page.wait_for_function("""n => document.querySelectorAll('#entry-queue li.is-conflict').length === n
+        && document.querySelectorAll('#entry-queue li.is-pending').length === 0""", arg=conflicts)
+
+
 def test_ten_entries_offline_survive_a_reload_and_arrive_exactly_once(page, live_server, seed):
     meeting = seed.meeting(place="离线座谈：十条意见")
     login(page, live_server, "facilitator")
@@ -169,7 +175,7 @@ def test_refused_entries_stay_with_the_server_message_until_fixed_or_discarded(a
     wait_queue(page, 3)
     online(page)
     refused = page.locator("#entry-queue li.is-conflict")
-    page.wait_for_function("() => document.querySelectorAll('#entry-queue li.is-conflict').length === 2")
+    settled(page, conflicts=2)
     assert _stored(live_server.app, meeting["id"]) == [("这一条没有问题。", _stored(live_server.app, meeting["id"])[0][1])]
     texts = refused.all_inner_texts()
     assert "草案中没有第九十九条" in texts[0] and "这条不能丢" in texts[0]
@@ -252,6 +258,92 @@ def test_session_expired_while_offline_keeps_the_queue_and_resumes_after_sign_in
     }""", stale_token)
     assert status == 400
     assert len(_stored(live_server.app, meeting["id"])) == 3
+
+
+def test_entry_typed_before_a_new_version_renumbered_its_article_is_refused_until_checked(page, live_server):
+    """Offline, the facilitator types 第三条; meanwhile a new reading inserts an article before it."""
+    ids = in_app(live_server.app, _small_draft_with_meeting)
+    login(page, live_server, "facilitator")
+    open_entry(page, live_server, ids["meeting"])
+    offline(page.context)
+    type_entry(page, "3", "游客守则应当张贴在景区入口。")
+    type_entry(page, "1", "立法目的写得清楚。")
+    wait_queue(page, 2)
+    in_app(live_server.app, lambda db: _new_reading(db, ids["draft"]))
+    online(page)
+    settled(page, conflicts=1)
+    conflict = page.locator("#entry-queue li.is-conflict")
+    assert "条文已改变" in conflict.inner_text() and "游客守则" in conflict.inner_text()
+    assert [b for b, _k in _stored(live_server.app, ids["meeting"])] == ["立法目的写得清楚。"]
+    _shot(page, live_server, "10-new-version")
+    # Checked: the resident meant the article on visitors, now 第四条.
+    conflict.get_by_role("button", name="修改").click()
+    page.locator("#anchor").fill("4")
+    page.locator("#anchor-resolved").filter(has_text="游客应当遵守").wait_for()
+    page.locator("#body").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('entry-queue-section').hidden")
+    in_app(live_server.app, lambda db: _close(db, ids["draft"]))
+    assert sorted(_stored_articles(live_server.app, ids["meeting"])) == [
+        (1, "立法目的写得清楚。"), (4, "游客守则应当张贴在景区入口。")]
+
+
+SMALL = """清江市文明旅游促进条例（草案）
+
+第一条　为了促进文明旅游，制定本条例。
+第二条　本市行政区域内的旅游活动，适用本条例。
+第三条　游客应当遵守下列规定：
+（一）爱护旅游资源；
+（二）遵守景区秩序。
+第四条　本条例自2027年1月1日起施行。
+"""
+
+
+def _small_draft_with_meeting(db) -> dict:
+    from datetime import date, timedelta
+
+    from consult.contact_points.services import create_meeting
+    from consult.database import utcnow
+    from consult.drafts.services import import_draft, publish_draft
+    from tests.browser.conftest import demo_user
+
+    draft = import_draft(SMALL.encode("utf-8"), "offline-version-test.txt",
+                         title="离线录入版本测试条例（草案）").draft
+    now = utcnow()
+    publish_draft(draft, now - timedelta(days=1), now + timedelta(days=30))
+    user = demo_user(None, "facilitator")
+    point = sorted(user.contact_points, key=lambda cp: cp.code)[0]
+    meeting = create_meeting(draft, point, held_on=date.today(), kind="symposium", place="版本更新座谈",
+                             attendance=5, actor=user)
+    db.session.flush()
+    return {"draft": draft.id, "meeting": meeting.id}
+
+
+def _new_reading(db, draft_id: int) -> None:
+    from consult.drafts.models import Draft
+    from consult.drafts.services import import_draft
+
+    text = SMALL.replace("第三条　游客", "第三条　本市鼓励绿色出行。\n第四条　游客", 1).replace("第四条　本条例", "第五条　本条例")
+    import_draft(text.encode("utf-8"), "offline-version-test-2.txt", draft=db.session.get(Draft, draft_id))
+
+
+def _close(db, draft_id: int) -> None:
+    from consult.drafts.models import Draft
+    from consult.drafts.services import close_draft
+
+    close_draft(db.session.get(Draft, draft_id))
+
+
+def _stored_articles(app, meeting_id: int) -> list[tuple]:
+    from sqlalchemy import select
+
+    from consult.comments.models import Comment
+
+    def read(db):
+        return [(c.article.number if c.article else None, c.body) for c in db.session.scalars(
+            select(Comment).where(Comment.meeting_id == meeting_id))]
+
+    return in_app(app, read)
 
 
 def _close_draft(app, draft_id: int):

@@ -105,3 +105,47 @@ def test_no_key_keeps_the_old_behaviour(db, meeting, facilitator, draft):
         assert comment.replayed is False and comment.idempotency_key is None
     db.session.commit()
     assert _count(db) == 2
+
+
+def _new_reading(db, draft):
+    """A second version in which a new 第三条 is inserted: the old 第三条 becomes 第四条, 第一条 is unchanged."""
+    from consult.drafts.services import import_draft
+    from tests.conftest import SMALL_DRAFT
+
+    text = SMALL_DRAFT.replace("第三条　游客应当遵守下列规定：", "第三条　本市鼓励绿色出行。\n第四条　游客应当遵守下列规定：", 1)
+    for old, new in (("第四条　旅游经营者", "第五条　旅游经营者"), ("第五条　本条例自", "第六条　本条例自")):
+        text = text.replace(old, new, 1)
+    first = draft.current_version.id
+    import_draft(text.encode("utf-8"), "draft-v2.txt", draft=draft)
+    db.session.commit()
+    assert draft.current_version.id != first
+    return first, draft.current_version.id
+
+
+def test_entry_typed_against_an_earlier_version_whose_article_changed_is_refused(client, auth, db, meeting,
+                                                                                  facilitator, draft):
+    first, second = _new_reading(db, draft)
+    auth.login(facilitator)
+    response = _post(client, meeting, key="0a0a0a0a-renumbered-3", anchor="3", version_id=str(first))
+    assert response.status_code == 422
+    data = response.get_json()
+    assert "条文已改变" in data["errors"]["anchor"][0] and data["version_id"] == second
+    assert _count(db) == 0
+    # Checked and saved again against the current version: accepted, on the new 第三条.
+    response = _post(client, meeting, key="0a0a0a0a-renumbered-3b", anchor="3", version_id=str(second))
+    assert response.status_code == 302
+    # An article that reads the same in both versions needs no check.
+    response = _post(client, meeting, key="0a0a0a0a-unchanged-1", anchor="1", version_id=str(first))
+    assert response.status_code == 302
+    assert _count(db) == 2
+
+
+def test_repeat_of_an_entry_stored_before_the_new_version_answers_with_it(client, auth, db, meeting, facilitator,
+                                                                          draft):
+    auth.login(facilitator)
+    first_version = draft.current_version.id
+    stored = _post(client, meeting, key="0b0b0b0b-before-new-version", version_id=str(first_version))
+    _new_reading(db, draft)
+    again = _post(client, meeting, key="0b0b0b0b-before-new-version", version_id=str(first_version))
+    assert again.status_code == 302 and again.headers["Location"] == stored.headers["Location"]
+    assert _count(db) == 1
