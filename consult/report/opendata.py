@@ -20,7 +20,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -34,8 +34,9 @@ from consult.drafts.localtime import utc_to_local
 from consult.drafts.models import Article, DraftVersion
 from consult.exports.sheet import _csv_safe
 from consult.extensions import db
+from consult.vocabulary import Vocabulary
 
-_BATCH = 1000
+BATCH = 1000  # rows per chunk of a download
 
 
 @dataclass(frozen=True)
@@ -46,30 +47,37 @@ class Field:
     type: str  # Table Schema type: integer, string, date, boolean
     title: object
     description: object
-    values: tuple[str, ...] = ()  # the allowed codes, for coded fields
+    vocabulary: Vocabulary | None = None  # coded fields: the allowed codes and their wording
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The allowed codes of a coded field (empty for free text)."""
+        return self.vocabulary.codes if self.vocabulary is not None else ()
+
+    def value_words(self) -> list[tuple[str, str]]:
+        """(code, its formal wording) for a coded field, in vocabulary order."""
+        return [(t.code, t.formal) for t in self.vocabulary] if self.vocabulary is not None else []
 
 
 FIELDS = (
     Field("comment_id", "integer", _l("意见编号"), _l("意见在本平台的编号，每条意见唯一。不是回执编号。")),
     Field("draft_id", "integer", _l("草案编号"), _l("草案在本平台的编号。")),
     Field("version", "string", _l("版本"), _l("意见针对的草案版本，如征求意见稿。")),
-    Field("anchor_kind", "string", _l("意见对象类型"),
-          _l("general 总体意见，title 名称，article 条，paragraph 款，item 项，new_article 建议新增条款。"),
-          ANCHOR.codes),
-    Field("anchor", "string", _l("条款"), _l("意见针对的条款，如第十二条第二款第（三）项；或总体意见、名称、建议新增条款。")),
+    Field("anchor_kind", "string", _l("意见对象类型"), _l("意见针对草案的哪一部分（见取值）。"), ANCHOR),
+    Field("anchor", "string", _l("条款"), _l("意见针对的条款，如第十二条第二款第（三）项；不针对条文时为意见对象类型的名称。")),
     Field("article", "string", _l("条"), _l("意见所在的条，如第十二条；意见不针对某一条时为空。")),
-    Field("channel", "string", _l("渠道代码"), _l("意见的来源渠道代码。"), CHANNEL.codes),
-    Field("channel_label", "string", _l("渠道"), _l("渠道的中文名称，如座谈会、网上征求意见。")),
+    Field("channel", "string", _l("渠道代码"), _l("意见的来源渠道代码（见取值）。"), CHANNEL),
+    Field("channel_label", "string", _l("渠道"), _l("渠道的中文名称（渠道代码取值后的名称）。")),
     Field("district", "string", _l("区县"), _l("提交意见的基层立法联系点所在区县；不经联系点的意见为空。")),
     Field("date", "date", _l("日期"), _l("提出意见的日期（会议或来信日期，否则为录入日期），格式 YYYY-MM-DD。")),
-    Field("commenter_category", "string", _l("提出人类别"), _l("提出人自选的类别，如居民、企业；未填写时为空。不含姓名。")),
+    Field("commenter_category", "string", _l("提出人类别"), _l("提出人自选的类别；未填写时为空。不含姓名。")),
     Field("text_published", "boolean", _l("正文已公开"),
           _l("true：意见正文已在网站公开，下两列给出正文；false：联系点会议、来信等内部记录的意见，只公开统计信息，不公开正文。")),
     Field("body", "string", _l("意见内容"), _l("意见正文，与网站公开页面显示的相同：电话、身份证号、电子邮箱已遮蔽。")),
     Field("proposed_text", "string", _l("建议修改为"), _l("提出人建议的条文写法（同样遮蔽个人信息）。")),
-    Field("decision", "string", _l("采纳情况代码"), _l("发布时的采纳情况代码；none 表示尚未答复。"),
-          DECISION_OR_UNDECIDED.codes),
-    Field("decision_label", "string", _l("采纳情况"), _l("采纳情况的中文名称：采纳、部分采纳、未采纳、待研究或未处理。")),
+    Field("decision", "string", _l("采纳情况代码"), _l("报告发布时的采纳情况代码（见取值）；none 表示尚未答复。"),
+          DECISION_OR_UNDECIDED),
+    Field("decision_label", "string", _l("采纳情况"), _l("采纳情况的中文名称（采纳情况代码取值后的名称）。")),
     Field("decision_reason", "string", _l("说明"), _l("工作人员对采纳情况的说明（遮蔽个人信息）。")),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
@@ -119,8 +127,8 @@ def record(comment: Comment, decision, reason: str, district: str | None, versio
     }
 
 
-def iter_records(report) -> Iterator[dict]:
-    """Every counted comment of the report as a row, in comment order, loaded in batches."""
+def iter_records(report, after_id: int = 0, limit: int | None = None) -> Iterator[dict]:
+    """The counted comments of the report as rows, in comment order, from `after_id` on (at most `limit`)."""
     draft = report.draft
     # The draft's articles loaded once: each comment's article is then found in the session's identity
     # map, without a query per row.
@@ -132,7 +140,7 @@ def iter_records(report) -> Iterator[dict]:
     query = (select(Comment, src.c.decision, src.c.reason, ContactPoint.district)
              .join(src, src.c.comment_id == Comment.id)
              .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
-             .order_by(Comment.id).execution_options(yield_per=_BATCH))
+             .where(Comment.id > after_id).order_by(Comment.id).limit(limit).execution_options(yield_per=BATCH))
     for comment, decision, reason, district in db.session.execute(query):
         yield record(comment, decision, reason, district, labels.get(comment.version_id, ""))
     del articles
@@ -144,27 +152,48 @@ def _cell(value) -> str:
     return _csv_safe(value)
 
 
-def iter_csv(records: Iterable[dict]) -> Iterator[str]:
-    """CSV text in chunks: UTF-8 BOM and the header (field names) first, then one chunk per 200 rows."""
+def csv_text(rows: Iterable[dict], *, header: bool = False) -> str:
+    """Rows as CSV lines (field names first when `header`, with the UTF-8 BOM Excel needs for Chinese)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FIELD_NAMES)
-    yield "\ufeff" + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for n, row in enumerate(records, start=1):
+    if header:
+        writer.writerow(FIELD_NAMES)
+    for row in rows:
         writer.writerow([_cell(row[name]) for name in FIELD_NAMES])
-        if n % 200 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return ("\ufeff" if header else "") + buffer.getvalue()
 
 
-def iter_json(records: Iterable[dict], meta: dict) -> Iterator[str]:
-    """One JSON document in chunks: `meta` (draft, release) and `comments`, a list of rows; streams."""
-    head = json.dumps(meta, ensure_ascii=False)
-    yield head[:-1] + (", " if meta else "") + '"fields": ' + json.dumps(list(FIELD_NAMES)) + ', "comments": ['
-    for n, row in enumerate(records):
-        yield ("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]}\n"
+def json_head(meta: dict) -> str:
+    """The start of the JSON document: `meta` (draft, release), `fields`, then the `comments` list opens."""
+    head = json.dumps({**meta, "fields": list(FIELD_NAMES)}, ensure_ascii=False)
+    return head[:-1] + ', "comments": ['
+
+
+def json_rows(rows: Iterable[dict], *, first: bool) -> str:
+    """Rows as JSON objects for the `comments` list (a comma before each but the document's first)."""
+    return "".join(("" if first and n == 0 else ",") + "\n" + json.dumps(row, ensure_ascii=False)
+                   for n, row in enumerate(rows))
+
+
+Fetch = Callable[[int], tuple[dict, list[dict]]]
+
+
+def iter_document(fetch: Fetch, fmt: str, batch: int = BATCH) -> Iterator[str]:
+    """The whole CSV or JSON document in chunks of `batch` rows; `fetch(after_id)` → (meta, next rows).
+
+    Each chunk is fetched on its own (keyset paging by comment id), so nothing — no cursor, no
+    context — stays open between chunks while the client reads; memory stays bounded.
+    """
+    after, count = 0, 0
+    while True:
+        meta, rows = fetch(after)
+        if fmt == "csv":
+            yield csv_text(rows, header=count == 0)
+        else:
+            yield (json_head(meta) if count == 0 else "") + json_rows(rows, first=count == 0)
+        count += len(rows)
+        if len(rows) < batch:
+            break
+        after = rows[-1]["comment_id"]
+    if fmt == "json":
+        yield "\n]}\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,23 +73,40 @@ def chart(draft_id: int, name: str):
 def open_data_csv(draft_id: int):
     """The released comments as CSV (UTF-8 with BOM), streamed."""
     report = load_report(draft_id)
-    response = Response(stream_with_context(opendata.iter_csv(opendata.iter_records(report))),
-                        mimetype="text/csv")
-    return _download(response, report, "csv")
+    return _download(Response(_streamed(report, "csv"), mimetype="text/csv"), report, "csv")
 
 
 @bp.route("/drafts/<int:draft_id>/comments.json")
 def open_data_json(draft_id: int):
     """The released comments as one JSON document, streamed."""
     report = load_report(draft_id)
-    meta = {"draft": {"id": report.draft.id, "title": report.draft.title},
+    return _download(Response(_streamed(report, "json"), mimetype="application/json"), report, "json")
+
+
+def _meta(report) -> dict:
+    released = report.release if not report.preview else None
+    return {"draft": {"id": report.draft.id, "title": report.draft.title},
             "version": report.version.label if report.version else "",
-            "released_at": report.release.released_at.isoformat() if report.release and not report.preview else None,
-            "revision": report.release.revision if report.release and not report.preview else None,
-            "preview": report.preview}
-    response = Response(stream_with_context(opendata.iter_json(opendata.iter_records(report), meta)),
-                        mimetype="application/json")
-    return _download(response, report, "json")
+            "released_at": released.released_at.isoformat() if released else None,
+            "revision": released.revision if released else None, "preview": report.preview}
+
+
+def _streamed(report, fmt: str):
+    """The open data in chunks, produced after the view returned: each chunk in an app context of its own.
+
+    The request's session is gone while the client reads, so each batch loads the report again; no
+    context or cursor stays open between chunks (a download nobody reads leaves nothing behind).
+    """
+    app = current_app._get_current_object()
+    draft_id, preview = report.draft.id, report.preview
+
+    def fetch(after_id: int):
+        with app.app_context():
+            current = queries.load_report(db.session.get(Draft, draft_id), preview=preview)
+            return _meta(current), list(opendata.iter_records(current, after_id, batch))
+
+    batch = opendata.BATCH
+    return opendata.iter_document(fetch, fmt, batch)
 
 
 @bp.route("/drafts/<int:draft_id>/data-dictionary")
@@ -117,7 +134,7 @@ def _comparison_url(draft, version, following) -> str | None:
     """The comparison of the report's version with the next one (/drafts/<id>/changes), if there is a next."""
     if version is None or following is None:
         return None
-    return url_for("drafts.show", draft_id=draft.id) + "/changes?" + f"from={version.id}&to={following.id}"
+    return url_for("drafts.changes", draft_id=draft.id, **{"from": version.id, "to": following.id})
 
 
 # ---- Staff: release, article summaries ------------------------------------------------------------------

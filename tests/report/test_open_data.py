@@ -50,6 +50,36 @@ def test_the_data_dictionary_matches_the_columns(client, released):
     assert f"/report/drafts/{draft.id}/data-dictionary" in report and f"/report/drafts/{draft.id}/comments.csv" in report
 
 
+def test_downloads_come_in_chunks_and_stay_whole(client, released, monkeypatch):
+    from consult.report import opendata
+
+    draft, _ = released
+    whole_csv, whole_json = _csv(client, draft), _json(client, draft)
+    monkeypatch.setattr(opendata, "BATCH", 2)  # 6 rows: three full chunks and an empty last one
+    assert _csv(client, draft) == whole_csv
+    assert _json(client, draft) == whole_json
+    monkeypatch.setattr(opendata, "BATCH", 4)  # a last chunk of two
+    assert _csv(client, draft) == whole_csv and _json(client, draft) == whole_json
+
+
+def test_iter_document_fetches_batch_by_batch():
+    from consult.report.opendata import iter_document
+
+    rows = [{name: "" for name in FIELD_NAMES} | {"comment_id": n, "text_published": True} for n in range(1, 6)]
+    calls = []
+
+    def fetch(after):
+        calls.append(after)
+        return {"draft": {"id": 1}}, [r for r in rows if r["comment_id"] > after][:2]
+
+    chunks = list(iter_document(fetch, "json", batch=2))
+    assert calls == [0, 2, 4] and len(chunks) == 4
+    assert [r["comment_id"] for r in json.loads("".join(chunks))["comments"]] == [1, 2, 3, 4, 5]
+    calls.clear()
+    lines = "".join(iter_document(fetch, "csv", batch=2)).removeprefix("\ufeff").splitlines()
+    assert calls == [0, 2, 4] and len(lines) == 6 and lines[0].split(",") == list(FIELD_NAMES)
+
+
 def test_coded_values_are_the_dictionary_s(client, released):
     draft, _ = released
     coded = {f.name: set(f.values) for f in FIELDS if f.values}
