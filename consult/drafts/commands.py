@@ -87,6 +87,36 @@ def import_command(path: Path, title, version_label, draft_id, as_json):
                        f"review it before use: consult drafts compare {result['draft_id']}")
 
 
+@drafts_cli.command("amend")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--draft", "draft_id", type=DRAFT_ID, required=True, help="The draft whose current text is amended.")
+@click.option("--version-label", default=None, help="Label of the amended version (default 修正稿).")
+@click.option("--json", "as_json", is_flag=True)
+def amend_command(path: Path, draft_id: int, version_label, as_json: bool):
+    """Apply an amendment draft (修改决定/修正案) to the current text of --draft: the result is its new version."""
+    from consult.drafts.amend_services import apply_amendment
+
+    data = _read(path)
+    draft = db.session.get(Draft, draft_id)
+    try:
+        version, amended = apply_amendment(data, path.name, draft, version_label=version_label)
+    except DraftError as exc:
+        db.session.rollback()
+        fail(exc.message)
+    db.session.commit()
+    result = {"draft_id": draft.id, "version_id": version.id, "label": version.label,
+              "articles": len(version.articles), "renumbered": amended.renumbered,
+              "items": [{"item": o.label, "applied": o.applied, "message": o.message} for o in amended.outcomes],
+              "lineage": lineage_summary(version)}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"applied {len(amended.outcomes) - len(amended.failed)} of {len(amended.outcomes)} items to draft "
+               f"{draft.id}: version {version.id} ({version.label}), {len(version.articles)} articles")
+    for outcome in amended.failed:
+        click.echo(f"  warning: item {outcome.label} not applied: {outcome.message}")
+
+
 @drafts_cli.command("compare")
 @click.argument("draft_id", type=DRAFT_ID)
 @click.option("--from", "from_ref", default=None, help="Earlier version: label (一审稿) or version id "
