@@ -23,7 +23,7 @@ class Operation:
     query: type | None = None
     body: type | None = None
     errors: tuple[int, ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()  # request headers: (name, description)
+    headers: tuple[tuple[str, str, dict], ...] = ()  # request headers: (name, description, JSON Schema)
     auth: str = "optional"  # "optional": public, a token is checked if sent; "required": a scope is needed
     extra_responses: dict = field(default_factory=dict)  # status → (schema, description)
 

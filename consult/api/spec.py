@@ -54,9 +54,9 @@ def _operation_dict(op: Operation, path_params: list[dict]) -> dict:
     parameters = list(path_params)
     if op.query is not None:
         parameters.append({"in": "query", "schema": op.query})
-    for name, description in op.headers:
+    for name, description, schema in op.headers:
         parameters.append({"name": name, "in": "header", "required": False, "description": description,
-                           "schema": {"type": "string"}})
+                           "schema": schema})
     result = {"summary": op.summary, "tags": [op.tag], "responses": responses, "parameters": parameters,
               "operationId": None}
     if op.description:

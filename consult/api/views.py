@@ -185,15 +185,32 @@ def article_comments(draft_id: int, address: str):
 # ---- writes and receipts ----------------------------------------------------------------------------------
 
 
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,47}")
+
+
+def idempotency_key(token) -> str | None:
+    """The Idempotency-Key header in the caller's own namespace (api<token id>:…), so that two systems
+    choosing the same key never meet; None without the header, 422 when malformed."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None or key == "":
+        return None
+    if not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise ApiError(422, "invalid", _("Idempotency-Key 应为 8–48 位字母、数字或 - . _ :，以字母或数字开头。"),
+                       "Idempotency-Key")
+    return f"api{token.id if token is not None else 0}:{key}"
+
+
 @bp.route("/v1/drafts/<int:draft_id>/comments", methods=["POST"])
 @limiter.limit(submit_limit, key_func=client_key, methods=["POST"])
 @operation(
     "Submit a comment; answers its receipt code", "comments", SubmittedSchema, status=201,
     body=CommentSubmissionSchema, errors=(403, 404, 409, 413, 422, 429),
-    headers=(("Idempotency-Key", "8–64 letters, digits, . _ : - naming this submission: a retry with the same "
-                                 "key and text returns the comment stored the first time (200) instead of a "
-                                 "second one; the same key with another text is refused (409)"),
-             ("X-CSRFToken", "required for a call without a token (a page of this site)")),
+    headers=(("Idempotency-Key", "8–48 letters, digits, . _ : - (a UUID will do) naming this submission: a retry "
+                                 "with the same key and text returns the comment stored the first time (200) "
+                                 "instead of a second one; the same key with another text is refused (409). "
+                                 "Keys are per token: two systems never share one",
+              {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{7,47}$"}),
+             ("X-CSRFToken", "required for a call without a token (a page of this site)", {"type": "string"})),
     extra_responses={200: (SubmittedSchema, "a repeat of an earlier submission (same Idempotency-Key)")},
     description="The same rules as the public comment form and every other channel: the comment window, "
                 "the anchor must exist in the current version, consent to keep a contact, nothing stored "
@@ -207,15 +224,14 @@ def submit_comment(draft_id: int):
     fields = json_body(CommentSubmissionSchema)
     token = current_token()
     try:
-        comment = submit_online_comment(d, **fields, actor=None,
-                                        idempotency_key=request.headers.get("Idempotency-Key"))
-    except IdempotencyConflict as error:
-        raise ApiError(409, "idempotency_conflict", error.message, "Idempotency-Key") from None
+        comment = submit_online_comment(d, **fields, actor=None, idempotency_key=idempotency_key(token))
+    except IdempotencyConflict:
+        # Not the service's message: it names the other comment's receipt code, which is not this caller's.
+        raise ApiError(409, "idempotency_conflict", _("该 Idempotency-Key 已用于另一条意见，本条未保存。"),
+                       "Idempotency-Key") from None
     except CommentError as error:
         if error.field is None and not d.is_open():
             raise ApiError(409, "comment_window_closed", error.message) from None
-        if error.field == "idempotency_key":
-            raise ApiError(422, "invalid", error.message, "Idempotency-Key") from None
         raise ApiError(422, "comment_refused", error.message, error.field) from None
     replayed = bool(getattr(comment, "replayed", False))
     if token is not None and token.contact_point_id is not None and not replayed:

@@ -125,6 +125,7 @@ def test_idempotency_key_stores_a_retried_submission_once(client, db, draft, mak
     assert again.get_json()["receipt_code"] == first.get_json()["receipt_code"]
     other = client.post(f"/api/v1/drafts/{draft.id}/comments", headers=headers, json=api_body(body="另一条"))
     assert other.status_code == 409 and other.get_json()["error"]["code"] == "idempotency_conflict"
+    assert first.get_json()["receipt_code"] not in other.get_data(as_text=True)  # never another's receipt
     bad = client.post(f"/api/v1/drafts/{draft.id}/comments", headers={**bearer(secret), "Idempotency-Key": "x"},
                       json=api_body())
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "Idempotency-Key"
@@ -167,3 +168,14 @@ class TestRateLimits:
         assert client.post(f"/api/v1/drafts/{draft.id}/comments", headers=bearer(other_secret),
                            json=api_body()).status_code == 201
         assert len(db.session.scalars(select(Comment)).all()) == 3
+
+
+def test_idempotency_keys_are_per_token(client, db, draft, make_token, bearer):
+    _a, secret_a = make_token(["comments:submit"], name="系统甲")
+    _b, secret_b = make_token(["comments:submit"], name="系统乙")
+    key = {"Idempotency-Key": "0f8e2b7c-same-key"}
+    first = client.post(f"/api/v1/drafts/{draft.id}/comments", headers={**bearer(secret_a), **key}, json=api_body())
+    second = client.post(f"/api/v1/drafts/{draft.id}/comments", headers={**bearer(secret_b), **key}, json=api_body())
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.get_json()["receipt_code"] != second.get_json()["receipt_code"]
+    assert len(db.session.scalars(select(Comment)).all()) == 2
