@@ -3,9 +3,10 @@ the service worker, and arrive exactly once when the connection comes back — e
 the session ended meanwhile, or the server refuses one of them (shown per entry, never dropped).
 
 "Offline" is the browser context's network emulation (navigator.onLine false, every request of the page
-fails) plus a route that aborts every request of the service worker, which Chromium's emulation does not
-reach (playwright#2311; needs PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS, set below before Playwright
-starts). Screenshots land in <live tmp>/journeys/offline/.
+fails) plus a route that aborts every request of the service worker, in case the emulation does not reach
+the worker (playwright#2311; in our runs with Playwright 1.65 it does; the route needs
+PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS, set below before Playwright starts). The offline reload is
+checked in the server's log: no request reached it. Screenshots land in <live tmp>/journeys/offline/.
 """
 from __future__ import annotations
 
@@ -112,8 +113,10 @@ def test_ten_entries_offline_survive_a_reload_and_arrive_exactly_once(page, live
     assert "离线" in page.locator("#entry-sync-status").inner_text()
     _shot(page, live_server, "1-ten-offline")
 
+    page_requests = _server_hits(live_server, f"GET /intake/meetings/{meeting['id']} ")
     page.reload()  # no network: the service worker answers with its copy
     page.locator("#entry-form").wait_for()
+    assert _server_hits(live_server, f"GET /intake/meetings/{meeting['id']} ") == page_requests
     wait_queue(page, 10)
     assert [t.split("\n")[-1] for t in page.locator("#entry-queue li .entry-body").all_inner_texts()] == bodies
     assert _stored(live_server.app, meeting["id"]) == []
@@ -344,6 +347,21 @@ def _stored_articles(app, meeting_id: int) -> list[tuple]:
             select(Comment).where(Comment.meeting_id == meeting_id))]
 
     return in_app(app, read)
+
+
+def test_signing_out_removes_the_cached_entry_page(page, live_server, seed):
+    meeting = seed.meeting(place="离线座谈：退出")
+    login(page, live_server, "facilitator")
+    open_entry(page, live_server, meeting["id"])
+    path = f"/intake/meetings/{meeting['id']}"
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出").click()
+    assert "您已退出登录" in page.inner_text("main")
+    assert page.evaluate("async path => !!(await caches.match(path))", path) is False
+
+
+def _server_hits(live_server, needle: str) -> int:
+    return live_server.log_path.read_text(errors="replace").count(needle)
 
 
 def _close_draft(app, draft_id: int):
