@@ -156,6 +156,7 @@ def load_demo(comments: bool = True, calendar: DemoCalendar | None = None) -> di
     summary["window"] = f"{calendar.opens} – {calendar.closes}"
     if comments:
         summary["comments"] = load_sample_comments(version.draft, calendar)
+        summary["qr_comments"] = load_poster_comments(version.draft)
     db.session.flush()
     return summary
 
@@ -168,6 +169,31 @@ def load_sample_comments(draft, calendar: DemoCalendar) -> int:
     data = dated_comments(path.read_text("utf-8"), calendar)
     result = import_comments_file(data, path.name, draft=draft, actor=None, demo=True)
     return result["created"]
+
+
+# Residents' comments through the first demo facilitator's poster (扫码提意见): anchor, body, name.
+POSTER_COMMENTS = (
+    ("general", "扫码提意见很方便，建议在公交站和景区入口也张贴二维码海报。", ""),
+    ("12", "旅游资源普查的结果建议在社区公示栏公布，方便居民了解。", "王建国"),
+    ("new_article", "建议新增一条：景区应当为老年人保留人工售票窗口。", ""),
+)
+
+
+def load_poster_comments(draft) -> int:
+    """A few comments sent by scanning a contact point's poster (channel qr); the first one published."""
+    from consult.accounts.models import User
+    from consult.outreach.services import link_for, submit_poster_comment
+    from consult.review.services import publish_comment
+
+    facilitator = db.session.scalar(select(User).where(User.username == "facilitator"))
+    if facilitator is None or not facilitator.contact_points:
+        return 0
+    point = facilitator.contact_points[0]
+    link_for(draft, contact_point=point)
+    comments = [submit_poster_comment(draft, point, anchor=anchor, body=body, commenter_name=name)
+                for anchor, body, name in POSTER_COMMENTS]
+    publish_comment(comments[0], actor=None)
+    return len(comments)
 
 
 @click.command("demo")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from consult.audit.services import record
 from consult.comments.services import build_comment, check_window, resolve_anchor
@@ -52,20 +51,15 @@ def link_for(draft, *, division=None, article=None, contact_point=None) -> Short
         raise OutreachError(_("草案尚未发布，不能生成二维码。"))
     if contact_point is not None and not contact_point.active:
         raise OutreachError(_("联系点已停用，不能生成二维码。"))
-    for _attempt in range(8):
-        link = ShortLink(code=new_code(), kind=kind, target=target, draft_id=draft.id,
-                         division_id=getattr(division, "id", None), article_id=getattr(article, "id", None),
-                         contact_point_id=getattr(contact_point, "id", None))
-        try:
-            with db.session.begin_nested():  # a concurrent request may have made this target's link just now
-                db.session.add(link)
-                db.session.flush()
-            return link
-        except IntegrityError:
-            existing = queries.link_by_target(target)
-            if existing is not None:
-                return existing
-    raise OutreachError(_("暂时无法生成短链接，请重试。"))
+    code = new_code()
+    while queries.link_by_code(code) is not None:  # 1 in 887 million per existing link: a retry, not a loop
+        code = new_code()
+    link = ShortLink(code=code, kind=kind, target=target, draft_id=draft.id,
+                     division_id=getattr(division, "id", None), article_id=getattr(article, "id", None),
+                     contact_point_id=getattr(contact_point, "id", None))
+    db.session.add(link)
+    db.session.flush()
+    return link
 
 
 def draft_links(draft) -> dict[str, ShortLink]:

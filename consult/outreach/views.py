@@ -10,6 +10,7 @@ from urllib.parse import quote
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_enter_comments, can_print_materials
@@ -93,14 +94,23 @@ def qr_image(code: str, fmt: str):
 
 
 def _made(call):
-    """Run a get-or-create of short links and keep them: the one GET here that writes (a link is made once)."""
-    try:
-        result = call()
-    except UserError as error:
-        db.session.rollback()
-        abort(404, description=error.message)
-    db.session.commit()
-    return result
+    """Run a get-or-create of short links and keep them: the one GET here that writes (a link is made once).
+
+    Two first visits at the same moment may both insert a target's link: the loser's unique violation is
+    rolled back and the call runs again, finding the winner's link.
+    """
+    for attempt in range(2):
+        try:
+            result = call()
+            db.session.commit()
+            return result
+        except UserError as error:
+            db.session.rollback()
+            abort(404, description=error.message)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
 
 
 def _published_draft(draft_id: int) -> Draft:
