@@ -22,6 +22,7 @@ COMMANDS = {
     "export": "Export summaries, feedback letters and spreadsheets of comments.",
     "limiter": "Flask-Limiter maintenance & utility commands",
     "privacy": "Personal information: purge contact details.",
+    "report": "Public report on the comments: release it, write its open data.",
     "restore": "Load a backup into an empty database (--force: replace everything); rebuild the index.",
     "review": "Staff workbench: near-duplicate detection.",
     "routes": "Show the routes for the app.",
@@ -71,12 +72,14 @@ def register(app) -> None:
     from consult.drafts.commands import drafts_cli
     from consult.exports.commands import export_cli
     from consult.exports.privacy_commands import privacy_cli
+    from consult.report.commands import report_cli
     from consult.review.commands import review_cli
     from consult.search.commands import search_cli
 
     for command in (drafts_cli, users_cli, contact_points_cli, comments_cli, privacy_cli, search_cli,
                     export_cli, review_cli, demo_command, backup_command, restore_command, api_cli):
         app.cli.add_command(command)
+    app.cli.add_command(report_cli)
 
 
 def fail(message: str) -> None:
