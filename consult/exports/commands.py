@@ -103,13 +103,16 @@ def with_selection(command):
 @click.option("--with-text", is_flag=True, help="Print each article's text before its comments.")
 @click.option("--with-names", is_flag=True, help="Show commenters' names unmasked.")
 @click.option("--with-contacts", is_flag=True, help="Include contact details.")
-def summary_command(draft_id, out, with_text, with_names, with_contacts, **criteria):
+@click.option("--include-earlier", is_flag=True,
+              help="Earlier readings' comments under the article each became in the current version.")
+def summary_command(draft_id, out, with_text, with_names, with_contacts, include_earlier, **criteria):
     """Write the Word summary (意见汇总) of a draft's comments, in text order."""
     draft = _draft(draft_id)
     _extension(out, EXTENSIONS["summary"])
     selection = _selection(draft, criteria)
     rows = _write(out, lambda handle: export_summary(
-        draft, handle, selection=selection, options=_options(with_text, with_names, with_contacts)))
+        draft, handle, selection=selection, options=_options(with_text, with_names, with_contacts),
+        include_earlier=include_earlier))
     click.echo(f"wrote {out} ({rows} rows)")
 
 
@@ -124,8 +127,10 @@ def summary_command(draft_id, out, with_text, with_names, with_contacts, **crite
 @click.option("--doc-number", default=None, help="文号, e.g. 清法工函〔2027〕12号 ({n}: the letter's number).")
 @click.option("--draft-letter", is_flag=True, help="A 征求意见稿 while some comments are still undecided.")
 @click.option("--with-names", is_flag=True, help="Show commenters' names unmasked.")
+@click.option("--include-earlier", is_flag=True,
+              help="Say beside each earlier reading's comment the article it became in the current version.")
 def feedback_command(draft_id, out, contact_point, commenter_receipt, all_contact_points, all_commenters,
-                     doc_number, draft_letter, with_names):
+                     doc_number, draft_letter, with_names, include_earlier):
     """Write feedback letters (意见反馈函) with each comment's decision and reason."""
     draft = _draft(draft_id)
     if sum(bool(x) for x in (contact_point, commenter_receipt, all_contact_points, all_commenters)) != 1:
@@ -140,17 +145,20 @@ def feedback_command(draft_id, out, contact_point, commenter_receipt, all_contac
     if several and out.suffix and out.suffix.lower() != ".zip":
         fail(f"--out must be a folder or end in .zip for a batch of letters (got {out.name})")
     if several and not out.suffix:
-        _letters_into_folder(draft, out, options, head, all_contact_points)
+        _letters_into_folder(draft, out, options, head, all_contact_points, include_earlier)
         return
     if not several:
         _extension(out, ("docx",))
     count = _write(out, lambda handle: export_feedback(
         draft, handle, contact_point=contact_point, receipt_code=commenter_receipt,
-        all_contact_points=all_contact_points, all_commenters=all_commenters, options=options, head=head))
+        all_contact_points=all_contact_points, all_commenters=all_commenters, options=options, head=head,
+        include_earlier=include_earlier))
     click.echo(f"wrote {out}" + (f" ({count} letters)" if several else ""))
 
 
-def _letters_into_folder(draft, folder: Path, options: ExportOptions, head: Letterhead, points: bool) -> None:
+def _letters_into_folder(draft, folder: Path, options: ExportOptions, head: Letterhead, points: bool,
+                         include_earlier: bool = False) -> None:
+    from consult.exports.carried import letter_marker
     from consult.exports.feedback import build_feedback_letter, letter_filename  # python-docx: only here
 
     if folder.exists() and not folder.is_dir():
@@ -162,6 +170,9 @@ def _letters_into_folder(draft, folder: Path, options: ExportOptions, head: Lett
         fail(exc.message)
     if not letters:
         fail("no contact point has comments on this draft" if points else "no commenter asked for feedback")
+    if include_earlier:
+        marked = letter_marker(draft)
+        letters = [marked(letter) for letter in letters]
     folder.mkdir(parents=True, exist_ok=True)
     for letter in letters:
         path = folder / letter_filename(letter)

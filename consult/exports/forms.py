@@ -30,6 +30,7 @@ class ExportForm(FlaskForm):
     date_to = DateField(_l("结束日期"), validators=[Optional()])
     with_text = BooleanField(_l("附条文原文"))
     include_points = BooleanField(_l("附意见要点"))
+    include_earlier = BooleanField(_l("附以前各稿的意见（对应到本稿条文）"))
     with_names = BooleanField(_l("显示提出人真实姓名"))
     with_contacts = BooleanField(_l("包含联系方式"))
     sheet_format = RadioField(_l("表格格式"), default="xlsx",
@@ -70,6 +71,8 @@ class ExportForm(FlaskForm):
             params["format"] = self.sheet_format.data
         if self.kind.data == "summary":
             params["include_points"] = self.include_points.data
+        if self.kind.data in ("summary", "feedback"):
+            params["include_earlier"] = self.include_earlier.data
         if self.kind.data != "feedback":
             params["selection"] = self.selection_args()
             return params

@@ -354,11 +354,23 @@ def _tally_of(census: Census, section_key: tuple) -> dict[str, int]:
     return {code: n for (key, code), n in census.tally.items() if key == section_key}
 
 
-def summary_data(sel: ExportScope) -> SummaryData:
-    """Everything the Word summary needs, the comments as a lazy text-ordered stream."""
+def summary_data(sel: ExportScope, *, include_earlier: bool = False) -> SummaryData:
+    """Everything the Word summary needs, the comments as a lazy text-ordered stream.
+
+    `include_earlier`: earlier readings' comments under the article each became (consult.exports.carried).
+    """
+    whole_draft = sel.is_whole_draft
+    earlier = None
+    if include_earlier:
+        from consult.exports.carried import earlier_comments  # carried builds on this module
+
+        earlier = earlier_comments(sel)
+        sel = earlier.main
     census = take_census(sel)
+    if earlier is not None:
+        earlier.add_to(census)
     meeting_ids = set(census.meetings)
-    if sel.is_whole_draft:
+    if whole_draft:
         meeting_ids |= set(db.session.scalars(select(Meeting.id).where(Meeting.draft_id == sel.draft.id)))
     participants, counted, points = 0, 0, set(census.contact_points)
     ids = sorted(meeting_ids)
@@ -386,9 +398,12 @@ def summary_data(sel: ExportScope) -> SummaryData:
                         for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)},
         section_tally={s: _tally_of(census, (s, None))
                        for s in (SECTION_GENERAL, SECTION_TITLE, SECTION_NEW, SECTION_OTHER)})
+    comments = iter_rows(sel, collapse=census)
+    if earlier is not None:
+        comments = earlier.merged(comments, outline)
     return SummaryData(
         draft_title=titled(sel.draft.title, sel.version.label), version_label=sel.version.label, stats=stats,
         outline=outline,
-        comments=iter_rows(sel, collapse=census), filters_text=sel.selection.describe(),
-        show_empty_articles=sel.is_whole_draft, with_text=sel.options.with_text,
+        comments=comments, filters_text=sel.selection.describe(),
+        show_empty_articles=whole_draft, with_text=sel.options.with_text,
         generated_on=cn_date(datetime.now(timezone.utc).replace(tzinfo=None)))

@@ -35,18 +35,21 @@ EXTENSIONS = {"summary": ("docx",), "sheet": SHEET_FORMATS, "feedback": ("docx",
 
 def export_summary(draft, out: str | IO[bytes], *, selection: Selection | Mapping | None = None,
                    options: ExportOptions | None = None, progress: ProgressFn | None = None,
-                   actor=None, include_points: bool = False) -> int:
+                   actor=None, include_points: bool = False, include_earlier: bool = False) -> int:
     """Write the Word summary of the selected comments; returns the number of table rows.
 
-    `include_points`: each article's edited 意见要点 (consult.themes) above its table."""
+    `include_points`: each article's edited 意见要点 (consult.themes) above its table.
+    `include_earlier`: earlier readings' comments under today's articles (consult.exports.carried)."""
     from consult.exports.summary import build_summary
     from consult.themes.queries import draft_points
 
     scope = select_comments(draft, selection, options=options)
-    rows = build_summary(summary_data(scope), out, fonts=scope.options.fonts, progress=progress,
+    rows = build_summary(summary_data(scope, include_earlier=include_earlier), out, fonts=scope.options.fonts,
+                         progress=progress,
                          points=draft_points(draft) if include_points else None)
     record(actor, "export.summary", draft, selection=scope.selection.to_args(), rows=rows,
-           with_names=scope.options.with_names, with_contacts=scope.options.with_contacts)
+           with_names=scope.options.with_names, with_contacts=scope.options.with_contacts,
+           include_earlier=include_earlier)
     return rows
 
 
@@ -71,28 +74,35 @@ def export_sheet(draft, out: str | IO[bytes], *, fmt: str = "xlsx",
 def export_feedback(draft, out: str | IO[bytes], *, contact_point: str | None = None,
                     receipt_code: str | None = None, all_contact_points: bool = False,
                     all_commenters: bool = False, options: ExportOptions | None = None,
-                    head: Letterhead = Letterhead(), progress: ProgressFn | None = None, actor=None) -> int:
+                    head: Letterhead = Letterhead(), progress: ProgressFn | None = None, actor=None,
+                    include_earlier: bool = False) -> int:
     """Write one letter (.docx) for a contact point or receipt code, or a zip of letters; returns letters.
 
     Refused (with the count) while a listed comment is undecided, unless `head.as_draft` (征求意见稿).
+    `include_earlier`: an earlier reading's comment says the article it became today.
     """
+    from consult.exports.carried import letter_marker
     from consult.exports.feedback import build_feedback_letter, build_feedback_zip
+
+    marked = letter_marker(draft) if include_earlier else (lambda letter: letter)
 
     options = options or ExportOptions()
     if all_contact_points or all_commenters:
         letters = (contact_point_letters(draft, options, head=head) if all_contact_points
                    else commenter_letters(draft, options, head=head))
-        count = build_feedback_zip(letters, out, fonts=options.fonts, progress=progress)
+        count = build_feedback_zip((marked(letter) for letter in letters), out, fonts=options.fonts,
+                                   progress=progress)
     elif contact_point or receipt_code:
         letter = (contact_point_letter(draft, contact_point, options, head=head) if contact_point
                   else commenter_letter(draft, receipt_code, options, head=head))
-        build_feedback_letter(letter, out, fonts=options.fonts)
+        build_feedback_letter(marked(letter), out, fonts=options.fonts)
         count = 1
     else:
         raise ExportError(_("请选择联系点、回执编号，或全部联系点。"), "feedback_target")
     record(actor, "export.feedback", draft, contact_point=contact_point, receipt_code=receipt_code,
            all_contact_points=all_contact_points, all_commenters=all_commenters, letters=count,
-           with_names=options.with_names, as_draft=head.as_draft, doc_number=head.doc_number)
+           with_names=options.with_names, as_draft=head.as_draft, doc_number=head.doc_number,
+           include_earlier=include_earlier)
     return count
 
 
@@ -109,6 +119,8 @@ def check_params(draft, kind: str, params: Mapping) -> dict:
         raise ExportError(_("未知的导出类型：%(value)s", value=kind), "kind")
     clean = {"with_text": bool(params.get("with_text")), "with_names": bool(params.get("with_names")),
              "with_contacts": bool(params.get("with_contacts"))}
+    if kind in ("summary", "feedback"):
+        clean["include_earlier"] = bool(params.get("include_earlier"))
     if kind == "summary":
         clean["format"] = "docx"
         clean["include_points"] = bool(params.get("include_points"))
@@ -183,7 +195,8 @@ def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None, iss
     common = {"options": options, "progress": progress, "actor": actor}
     if kind == "summary":
         return export_summary(draft, out, selection=stored_selection(params),
-                              include_points=bool(params.get("include_points")), **common)
+                              include_points=bool(params.get("include_points")),
+                              include_earlier=bool(params.get("include_earlier")), **common)
     if kind == "sheet":
         return export_sheet(draft, out, fmt=params.get("format", "xlsx"), selection=stored_selection(params),
                             **common)
@@ -192,4 +205,5 @@ def run_export(draft, kind: str, params: Mapping, out, *, actor, fonts=None, iss
     return export_feedback(draft, out, contact_point=params.get("contact_point"),
                            receipt_code=params.get("receipt_code"),
                            all_contact_points=bool(params.get("all_contact_points")),
-                           all_commenters=bool(params.get("all_commenters")), head=head, **common)
+                           all_commenters=bool(params.get("all_commenters")), head=head,
+                           include_earlier=bool(params.get("include_earlier")), **common)
