@@ -157,6 +157,7 @@ def load_demo(comments: bool = True, calendar: DemoCalendar | None = None) -> di
     if comments:
         summary["comments"] = load_sample_comments(version.draft, calendar)
         summary["qr_comments"] = load_poster_comments(version.draft)
+    summary["api_token"] = load_api_token()
     db.session.flush()
     return summary
 
@@ -194,6 +195,15 @@ def load_poster_comments(draft) -> int:
                 for anchor, body, name in POSTER_COMMENTS]
     publish_comment(comments[0], actor=None)
     return len(comments)
+
+
+def load_api_token() -> str:
+    """An API token for trying /api/v1/ (every scope); its secret is printed with the demo summary."""
+    from consult.api.scopes import SCOPES
+    from consult.api.services import create_token
+
+    _token, secret = create_token("演示：对接系统", list(SCOPES), actor=None)
+    return secret
 
 
 @click.command("demo")
