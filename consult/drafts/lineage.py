@@ -53,6 +53,7 @@ RELINK_CONTAINMENT = 0.8     # … when the article sits this completely in anot
 POSITION_WEIGHT = 0.15
 FAR_PENALTY = 0.4            # a far pair must beat the near ones by this much to take their place
 NUMBER_WEIGHT = 0.02
+COMMON_DF = 64               # n-grams in at least this many articles (and 10 %) are multiplied dense
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,10 @@ class _Vectors:
         counts.sum_duplicates()
         df = np.bincount(counts.indices, minlength=n_terms)
         self.idf = np.log((n_docs + 1) / (df + 1)) + 1.0
+        # n-grams in many articles make a sparse product slow (its cost is the sum of df_old × df_new):
+        # their part of every product is done dense (BLAS), the rare ones sparse — the same numbers
+        self.common = np.flatnonzero(df >= max(COMMON_DF, n_docs // 10))
+        self.rare = np.flatnonzero(df < max(COMMON_DF, n_docs // 10))
         tf = counts.copy()
         tf.data = 1.0 + np.log(tf.data)
         tfidf = tf.multiply(self.idf).tocsr()
@@ -183,9 +188,21 @@ class _Vectors:
         binary.data = np.ones_like(binary.data)
         self.binary = binary.tocsr()
         self.weighted = self.binary.multiply(self.idf).tocsr()
+        self.idf_list = self.idf.tolist()
+        self._sets: dict[int, frozenset] = {}
 
-    def terms(self, doc: int) -> np.ndarray:
-        return self.binary.indices[self.binary.indptr[doc]:self.binary.indptr[doc + 1]]
+    def product(self, left: sparse.csr_matrix, right: sparse.csr_matrix) -> np.ndarray:
+        """left @ right.T as a dense array (rows of this corpus' matrices)."""
+        dense = left[:, self.common].toarray() @ right[:, self.common].toarray().T
+        return dense + (left[:, self.rare] @ right[:, self.rare].T).toarray()
+
+    def term_set(self, doc: int) -> frozenset:
+        """The n-gram ids of article `doc` (small sets: Python set operations beat numpy's here)."""
+        cached = self._sets.get(doc)
+        if cached is None:
+            cached = self._sets[doc] = frozenset(
+                self.binary.indices[self.binary.indptr[doc]:self.binary.indptr[doc + 1]].tolist())
+        return cached
 
 
 def _increasing_subsequence(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -242,7 +259,7 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
     new_norm = [normalize_for_comparison(a.text, a.label) for a in new]
     vectors = _Vectors(old_norm + new_norm)
     tfidf_old, tfidf_new = vectors.tfidf[:n_old], vectors.tfidf[n_old:]
-    cosine = (tfidf_old @ tfidf_new.T).toarray()
+    cosine = vectors.product(tfidf_old, tfidf_new)
     # identical normalized texts are certain, whatever the n-grams say (very short or empty bodies)
     by_text: dict[str, list[int]] = {}
     for j, text in enumerate(new_norm):
@@ -294,15 +311,14 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
                     added=[new[j].id for j in range(n_new) if j not in linked_new])
 
 
-def _share(vectors: _Vectors, doc: int, terms: np.ndarray, minus: np.ndarray | None) -> tuple[float, float]:
+def _share(vectors: _Vectors, doc: int, terms: frozenset, minus: frozenset | None) -> tuple[float, float]:
     """(weight of doc's distinctive terms also in `terms`, weight of doc's distinctive terms), where
     distinctive = not in `minus` (the text the partner's other source already explains)."""
-    own = vectors.terms(doc)
-    if minus is not None and len(minus):
-        own = np.setdiff1d(own, minus, assume_unique=True)
-    total = float(vectors.idf[own].sum())
-    found = float(vectors.idf[np.intersect1d(own, terms, assume_unique=True)].sum())
-    return found, total
+    own = vectors.term_set(doc)
+    if minus:
+        own = own - minus
+    idf = vectors.idf_list
+    return sum(idf[t] for t in own & terms), sum(idf[t] for t in own)
 
 
 def _top(row: np.ndarray, k: int = 5) -> np.ndarray:
@@ -341,7 +357,7 @@ def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tu
     # merge: old article i went (mostly) into new article j together with j's own source
     olds = [i for i in range(n_old) if i not in partner_of_old or cosine[i, partner_of_old[i]] < WEAK_SIMILARITY]
     if olds:
-        overlap = (weighted_old[olds] @ binary_new.T).toarray()
+        overlap = vectors.product(weighted_old[olds], binary_new)
         for row, i in enumerate(olds):
             current = partner_of_old.get(i)
             best, best_j = 0.0, None
@@ -349,8 +365,8 @@ def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tu
                 source = partner_of_new.get(j)
                 if j == current or source == i:
                     continue
-                found, total = _share(vectors, i, vectors.terms(n_old + j),
-                                      vectors.terms(source) if source is not None else None)
+                found, total = _share(vectors, i, vectors.term_set(n_old + j),
+                                      vectors.term_set(source) if source is not None else None)
                 share = found / total if total else 0.0
                 near = distance[i, j] <= NEAR_DISTANCE + 1
                 if total >= min_weight and share >= needed(current is not None, near, cosine[i, j]) and share > best:
@@ -366,7 +382,7 @@ def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tu
     news = [j for j in range(n_new) if j not in merged_into and (
         j not in partner_of_new or cosine[partner_of_new[j], j] < WEAK_SIMILARITY)]
     if news:
-        overlap = (weighted_new[news] @ binary_old.T).toarray()
+        overlap = vectors.product(weighted_new[news], binary_old)
         for row, j in enumerate(news):
             current = partner_of_new.get(j)
             best, best_i = 0.0, None
@@ -374,8 +390,8 @@ def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tu
                 successor = partner_of_old.get(i)
                 if i == current or successor == j:
                     continue
-                found, total = _share(vectors, n_old + j, vectors.terms(i),
-                                      vectors.terms(n_old + successor) if successor is not None else None)
+                found, total = _share(vectors, n_old + j, vectors.term_set(i),
+                                      vectors.term_set(n_old + successor) if successor is not None else None)
                 share = found / total if total else 0.0
                 near = distance[i, j] <= NEAR_DISTANCE + 1
                 if total >= min_weight and share >= needed(current is not None, near, cosine[i, j]) and share > best:
