@@ -36,6 +36,10 @@ NOT_BY_LINK = {
     "intake.token": "JSON (a fresh CSRF token) the offline entry queue asks for before sending",
     "intake.service_worker": "the entry page's service worker script, registered by offline-entry.js",
     "search.group": "opened from the results of a typed query (a form, not a link)",
+    "outreach.resolve": "a short link is scanned or typed from paper (poster, meeting kit); staff and facilitators "
+                        "also reach it by links (tests/outreach/test_permissions.py)",
+    "outreach.qr_image": "residents meet QR codes printed; the pages of staff and facilitators embed them",
+    "outreach.enter_code": "the form of the unknown-code page (tests/outreach/test_short_links.py)",
     "api.drafts": API_JSON,
     "api.draft": API_JSON,
     "api.versions": API_JSON,

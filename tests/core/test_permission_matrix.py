@@ -76,6 +76,14 @@ GET_ROUTES = {
     "admin.user_new": (ADMIN, "/admin/users/new"),
     "admin.user_edit": (ADMIN, "/admin/users/{user}/edit"),
     "admin.contact_points": (ADMIN, "/admin/contact-points"),
+    "outreach.enter_code": (PUBLIC, "/q/"),
+    "outreach.resolve": (PUBLIC, "/q/{code}"),
+    "outreach.qr_image": (PUBLIC, "/outreach/qr/{code}.svg"),
+    "outreach.draft_codes": (FACILITATOR, "/outreach/drafts/{draft}"),
+    "outreach.point_posters": (OWN_POINT, "/outreach/points/{point}"),
+    "outreach.poster": (OWN_POINT, "/outreach/points/{point}/drafts/{draft}/poster.docx"),
+    "outreach.kit": (OWN_POINT, "/outreach/meetings/{meeting}/kit"),
+    "outreach.kit_download": (OWN_POINT, "/outreach/meetings/{meeting}/kit.docx"),
     # The public report is public once released (tests/report/test_release.py, test_report_crawl.py); the
     # world's draft is still open, so before release only staff see these pages (a preview).
     "report.show": (STAFF, "/report/drafts/{draft}"),
@@ -113,6 +121,7 @@ POST_ROUTES = {
     "drafts.delete": (STAFF, "/drafts/{draft}/delete"),
     "drafts.accept": (STAFF, "/drafts/{draft}/warnings/0/accept"),
     "intake.delete_comment": (OWN_POINT, "/intake/comments/{meeting_comment}/delete"),
+    "outreach.sign_in": (OWN_POINT, "/outreach/meetings/{meeting}/sign-in"),
     "review.assign": (STAFF, "/review/comments/{online_comment}/assign"),
     "review.bulk": (STAFF, "/review/drafts/{draft}/bulk"),
     "review.decide": (STAFF, "/review/comments/{online_comment}/decision"),
@@ -184,13 +193,16 @@ def world(db, make_draft, make_contact_point, make_user):
                     created_by_id=users["staff"].id)
     db.session.add(job)
     theme = _theme(db, draft, online, users["staff"])
+    from consult.outreach.services import link_for
+
+    short_link = link_for(draft)
     db.session.commit()
     from consult.search.services import sync_pending
 
     sync_pending()
     ids = {"version": draft.current_version.id, "draft": draft.id, "point": point.id, "meeting": meeting.id, "meeting_comment": meeting_comment.id,
            "online_comment": online.id, "receipt": online.receipt_code, "group": group.id, "job": job.id,
-           "user": users["citizen"].id, "theme": theme.id}
+           "user": users["citizen"].id, "theme": theme.id, "code": short_link.code}
     return ids, users
 
 

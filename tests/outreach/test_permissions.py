@@ -45,7 +45,7 @@ def test_the_facilitator_finds_posters_and_kits_by_links(client, auth, facilitat
     assert f"/outreach/points/{point.id}" in home and f"/outreach/meetings/{meeting.id}/kit" in home
     assert f"/outreach/drafts/{draft.id}" in home
     posters = client.get(f"/outreach/points/{point.id}").get_data(as_text=True)
-    assert f"/outreach/points/{point.id}/drafts/{draft.id}/poster.pdf" in posters
+    assert f'action="/outreach/points/{point.id}/drafts/{draft.id}/poster.pdf"' in posters
     codes = client.get(f"/outreach/drafts/{draft.id}").get_data(as_text=True)
     assert f"/outreach/points/{point.id}/drafts/{draft.id}/poster.docx" in codes
     assert "/outreach/points/" + str(point.id + 1) not in codes  # only the facilitator's own points
