@@ -78,10 +78,16 @@ def _step_edges(to_version: DraftVersion, stored: dict[int, list[ArticleLink]] |
         return [(link.old_article_id, link.new_article_id, link.kind, link.shape, link.similarity)
                 for link in links]
     previous = previous_version(to_version)
-    if previous is None:
+    if previous is None or not _comparable(previous, to_version):
         return []
     matching = match_articles(article_texts(previous), article_texts(to_version))
     return [(link.old_id, link.new_id, link.kind, link.shape, link.similarity) for link in matching.links]
+
+
+def _comparable(earlier: DraftVersion, later: DraftVersion) -> bool:
+    """Articles of a regulation and the items (一、二、) of an amendment draft are not the same kind of
+    thing: between such versions there is no lineage (every old article counts as deleted)."""
+    return (earlier.kind or "regulation") == (later.kind or "regulation")
 
 
 # ---- verbs --------------------------------------------------------------------------------------------
@@ -106,8 +112,8 @@ def propose_lineage(to_version: DraftVersion, actor=None) -> list[ArticleLink]:
     draft has no lineage (state "").
     """
     previous = previous_version(to_version)
-    if previous is None:
-        to_version.lineage_state = ""
+    if previous is None or not _comparable(previous, to_version):
+        to_version.lineage_state = "" if previous is None else "proposed"
         db.session.flush()
         return []
     kept = set()

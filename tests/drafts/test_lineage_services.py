@@ -231,3 +231,15 @@ def test_uploading_a_new_version_in_the_browser_proposes_the_lineage(client, aut
     result = compare(second.draft)
     assert result["deleted"] == ["第四十四条"] and result["added"] == ["第三条"]
     assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "draft.lineage_propose"))
+
+
+def test_an_amendment_draft_imported_as_the_next_version_is_not_matched_article_by_item(db):
+    """The items 一、二、 of a 修改决定 are not articles: no link is proposed between them."""
+    first = import_text(render(sample_entries()), "v1.txt", version_label="一审稿")
+    amendment = import_text("关于修改《清江市全域旅游促进条例》的决定（草案）\n\n"
+                            "一、将第二条修改为：“本市行政区域内的全域旅游活动，适用本条例。”\n"
+                            "二、删去第三条。\n", "amend.txt", version_label="修改决定草案", draft=first.draft)
+    db.session.commit()
+    assert amendment.kind == "amendment" and links_for(amendment) == []
+    result = compare(first.draft)
+    assert result["links"] == [] and len(result["deleted"]) == 53 and result["added"] == ["一、", "二、"]
