@@ -346,7 +346,7 @@ def adopted_note(row: ComparisonRow) -> list[str]:
     if row.adopted:
         tally = Counter(c.decision_code for c in row.adopted)
         decided = "、".join(f"{DECISION.formal(code)} {tally[code]} 条" for code in ADOPTED_CODES if tally[code])
-        lines.append(f"吸收意见 {len(row.adopted)} 条（{decided}）：")
+        lines.append(f"相关意见 {len(row.adopted)} 条（{decided}）：")
         by_source = Counter(c.source or "其他" for c in row.adopted)
         lines.extend(f"{source} {n} 条" for source, n in by_source.items())
         for number, comment in enumerate(row.adopted[:EXCERPTS_SHOWN], 1):

@@ -135,7 +135,7 @@ def test_the_note_lists_adopted_comments_by_source_with_counts():
     note = _rows(_build(_data()))[4][2]
     adopted, partly = DECISION.formal("adopted"), DECISION.formal("partly_adopted")
     assert "修改本条（原第三条）" in note
-    assert f"吸收意见 3 条（{adopted} 2 条、{partly} 1 条）" in note
+    assert f"相关意见 3 条（{adopted} 2 条、{partly} 1 条）" in note
     assert "东湖街道基层立法联系点 2 条" in note and "网上征求意见 1 条" in note
     assert "景区秩序的含义不清楚。" in note
     notes = [r[2] for r in _rows(_build(_data())) if not isinstance(r, str)]
