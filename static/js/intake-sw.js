@@ -31,6 +31,9 @@ function networkFirst(request, cacheName) {
     if (response.ok && !response.redirected && response.type === "basic") {
       var copy = response.clone();
       caches.open(cacheName).then(function (cache) { return cache.put(request, copy); });
+    } else if (response.type === "opaqueredirect" || response.redirected) {
+      // Sent to the login page (signed out elsewhere): forget the copy, it lists residents' comments.
+      caches.open(cacheName).then(function (cache) { return cache["delete"](request, { ignoreVary: true }); });
     }
     return response;
   }, function (error) {

@@ -68,11 +68,20 @@ def open_entry(page, live_server, meeting_id: int) -> None:
     page.goto(live_server.url("intake.entry", meeting_id=meeting_id))
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                            timeout=15_000)
-    page.wait_for_function("""async () => {
+    eventually(page, """async () => {
         const page = await caches.match(location.pathname);
         const script = await caches.match('/static/js/offline-entry.js');
         return !!page && !!script;
-    }""", timeout=15_000)
+    }""", None, "the page and its script in the cache")
+
+
+def eventually(page, script: str, arg, what: str, tries: int = 150) -> None:
+    """Evaluate an async predicate until it holds (wait_for_function does not await a returned promise)."""
+    for _ in range(tries):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail(f"timed out waiting for {what}", pytrace=False)
 
 
 def type_entry(page, anchor: str, body: str) -> None:
@@ -358,6 +367,13 @@ def test_signing_out_removes_the_cached_entry_page(page, live_server, seed):
         page.get_by_role("button", name="退出").click()
     assert "您已退出登录" in page.inner_text("main")
     assert page.evaluate("async path => !!(await caches.match(path))", path) is False
+    # Signed out elsewhere (the session just ends): the next visit is sent to the login page, the copy goes.
+    login(page, live_server, "facilitator")
+    open_entry(page, live_server, meeting["id"])
+    page.context.clear_cookies()
+    page.goto(live_server.base_url + path)
+    assert "/accounts/login" in page.url
+    eventually(page, "async path => !(await caches.match(path))", path, "the cached copy to go")
 
 
 def _server_hits(live_server, needle: str) -> int:
