@@ -68,6 +68,7 @@ class Amended:
     articles: list[Provision]
     outcomes: list[Outcome]
     renumbered: bool = False
+    notes: list[str] = field(default_factory=list)   # to check by hand (a reference to a deleted article)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -220,9 +221,37 @@ def apply_items(base: list[Provision], items: list[tuple[str, str]], *, renumber
     articles = [a for a in text.articles if not a.deleted]
     if renumber is None:
         renumber = any(_RENUMBER_RE.search(item) for _label, item in items)
+    notes: list[str] = []
     if renumber:
-        articles = [replace(a, number=n, suffix=None, label=article_label(n)) for n, a in enumerate(articles, 1)]
-    return Amended(articles=articles, outcomes=outcomes, renumbered=renumber)
+        new_number = {(a.number, a.suffix or None): n for n, a in enumerate(articles, 1)}
+        renumbered = []
+        for n, a in enumerate(articles, 1):
+            dangling: list[str] = []
+            paragraphs = [_renumber_references(p, new_number, dangling) for p in a.paragraphs]
+            renumbered.append(replace(a, number=n, suffix=None, label=article_label(n), paragraphs=paragraphs))
+            notes.extend(f"{article_label(n)}（原{a.label}）引用的{label}已被删去，请核对。" for label in dangling)
+        articles = renumbered
+    return Amended(articles=articles, outcomes=outcomes, renumbered=renumber, notes=notes)
+
+
+_CITED_RE = re.compile(rf"第({NUM})条(?:之({NUM}))?")
+_OTHER_LAW_RE = re.compile(r"(?:》|法|条例|规定|办法|决定)$")
+
+
+def _renumber_references(text: str, new_number: dict[tuple[int, int | None], int], dangling: list[str]) -> str:
+    """第X条 cross-references of this text (not 《…法》第X条, which cites another law) follow the
+    renumbering; a reference to an article the amendment deleted is left as it is and noted in `dangling`."""
+    def replace_one(m):
+        before = text[max(0, m.start() - 4):m.start()]
+        if _OTHER_LAW_RE.search(before) and not before.endswith("本条例"):
+            return m.group(0)
+        target = new_number.get((cn_to_int(m.group(1)), _num(m.group(2))))
+        if target is None:
+            dangling.append(m.group(0))
+            return m.group(0)
+        return f"第{int_to_cn(target)}条"
+
+    return _CITED_RE.sub(replace_one, text)
 
 
 def says_renumber(text: str) -> bool:

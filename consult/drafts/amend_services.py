@@ -81,7 +81,8 @@ def apply_amendment(data: bytes, filename: str, draft: Draft, *, version_label: 
     version.warnings = list(version.warnings) + [
         {"code": "amendment_item", "line": None,
          "message": _("修改项%(label)s未能适用：%(reason)s", label=o.label, reason=o.message)}
-        for o in amended.failed]
+        for o in amended.failed] + [{"code": "amendment_reference", "line": None, "message": note}
+                                    for note in amended.notes]
     record(actor, "draft.amendment_apply", draft, version_id=version.id, base_version_id=base.id,
            filename=PurePath(filename).name, items=len(amended.outcomes), failed=len(amended.failed),
            renumbered=amended.renumbered)

@@ -107,7 +107,7 @@ def amend_command(path: Path, draft_id: int, version_label, as_json: bool):
     result = {"draft_id": draft.id, "version_id": version.id, "label": version.label,
               "articles": len(version.articles), "renumbered": amended.renumbered,
               "items": [{"item": o.label, "applied": o.applied, "message": o.message} for o in amended.outcomes],
-              "lineage": lineage_summary(version)}
+              "notes": amended.notes, "lineage": lineage_summary(version)}
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -115,6 +115,8 @@ def amend_command(path: Path, draft_id: int, version_label, as_json: bool):
                f"{draft.id}: version {version.id} ({version.label}), {len(version.articles)} articles")
     for outcome in amended.failed:
         click.echo(f"  warning: item {outcome.label} not applied: {outcome.message}")
+    for note in amended.notes:
+        click.echo(f"  check: {note}")
 
 
 @drafts_cli.command("compare")

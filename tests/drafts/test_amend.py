@@ -141,3 +141,13 @@ def test_cli_bad_input_is_one_line_and_changes_nothing(runner, files, db, tmp_pa
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert result.exit_code != 0 and len(lines) == 1 and words in lines[0], (args, result.output)
     assert (count(db, DraftVersion), count(db, AuditEvent)) == before
+
+
+def test_renumbering_carries_the_cross_references_along():
+    articles = base() + [Provision(6, None, "第六条", ["违反本条例第四条规定的，依照《中华人民共和国旅游法》第五条处理；"
+                                                     "违反第五条规定的，由景区劝阻；第二条不再适用。"])]
+    amended = apply_items(articles, [("一、", "删去第二条。"), ("二、", "本决定对条文顺序作相应调整。")])
+    assert [a.label for a in amended.articles] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    assert amended.articles[-1].paragraphs == [   # old 第四条 is now 第三条, old 第五条 第四条; 旅游法 untouched
+        "违反本条例第三条规定的，依照《中华人民共和国旅游法》第五条处理；违反第四条规定的，由景区劝阻；第二条不再适用。"]
+    assert amended.notes == ["第五条（原第六条）引用的第二条已被删去，请核对。"]
