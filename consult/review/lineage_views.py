@@ -58,6 +58,8 @@ def render_lineage(draft: Draft, version: DraftVersion | None, add_form: LinkFor
     return render_template(
         "review/lineage.html", draft=draft, version=version, previous=previous, rows=rows,
         counts=lineage_counts(rows), versions=reviewable_versions(draft), diff_html=diff_html,
+        linked_old={r.old.id for r in rows if r.link is not None},
+        linked_new={r.new.id for r in rows if r.link is not None},
         add_form=add_form or LinkForm(formdata=None), change_form=change_form or LinkForm(formdata=None),
         change=change, confirm=ConfirmForm())
 
