@@ -131,3 +131,12 @@ def test_only_staff_download_the_table(client, auth, make_user, draft, role):
     response = client.get(f"/exports/drafts/{draft.id}/comparison")
     assert response.status_code in (302, 403)
     assert response.data[:2] != b"PK"
+
+
+def test_an_unconfirmed_lineage_is_said_so_and_confirmed_one_is_not(client, draft, db, make_user):
+    from consult.drafts.lineage_services import confirm_lineage
+
+    assert "尚待工作人员确认" in client.get(f"/drafts/{draft.id}/changes").get_data(as_text=True)
+    confirm_lineage(draft.current_version, make_user("staff", username="checker"))
+    db.session.commit()
+    assert "尚待工作人员确认" not in client.get(f"/drafts/{draft.id}/changes").get_data(as_text=True)
