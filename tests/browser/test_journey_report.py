@@ -21,7 +21,7 @@ from tests.browser.support import no_csp_errors
 pytestmark = pytest.mark.browser
 
 TITLE = "清江市报告旅程测试条例"
-TEXT = f"""{TITLE}（草案）
+TEXT = """{title}（草案）
 第一条　为了测试意见处理情况报告，制定本条例。
 第二条　本条例适用于本市。
 第三条　游客应当文明旅游。
@@ -30,7 +30,7 @@ SUMMARY = "根据意见，第三条增加了文明拍照的要求。"
 PHONE = "13912345678"
 
 
-def _consultation(app) -> int:
+def _consultation(app, title: str = TITLE) -> int:
     """An open draft with three decided comments (two online with a phone typed in, one from a meeting)."""
     from consult.accounts.models import User
     from consult.comments.services import enter_comment, submit_online_comment
@@ -45,7 +45,7 @@ def _consultation(app) -> int:
     def make(db):
         staff = db.session.scalar(select(User).where(User.username == "staff"))
         point = db.session.scalars(select(ContactPoint).order_by(ContactPoint.id)).first()
-        version = import_draft(TEXT.encode("utf-8"), "report.txt", actor=staff)
+        version = import_draft(TEXT.format(title=title).encode("utf-8"), "report.txt", actor=staff)
         draft = version.draft
         publish_draft(draft, utcnow() - timedelta(days=3), utcnow() + timedelta(days=10), actor=staff)
         first = submit_online_comment(draft, anchor="3", body=f"建议增加文明拍照的要求，电话{PHONE}。",
@@ -145,3 +145,33 @@ def test_report_release_and_public_reading(page, live_server):
     assert sum(1 for r in rows if r["text_published"] == "false" and r["body"] == "") == 1  # the meeting's
     assert not no_csp_errors(page), page.console_errors
     j.check()
+
+
+def test_report_pages_pass_the_accessibility_audit(audit_page, live_server, axe_audit):
+    """The report, its charts page, the dictionary, the not-yet-released page and the staff release page."""
+    from consult.drafts.models import Draft
+    from consult.drafts.services import close_draft
+    from consult.report.services import release_report
+
+    pending_id = _consultation(live_server.app, "清江市报告无障碍测试条例甲")
+    assert audit_page.goto(live_server.url("report.show", draft_id=pending_id)).status == 404
+    axe_audit(audit_page, "report not yet released")
+    released_id = _consultation(live_server.app, "清江市报告无障碍测试条例乙")
+
+    def release(db):
+        draft = db.session.get(Draft, released_id)
+        close_draft(draft)
+        release_report(draft, None)
+
+    in_app(live_server.app, release)
+    for endpoint in ("report.show", "report.participation", "report.dictionary"):
+        response = audit_page.goto(live_server.url(endpoint, draft_id=released_id))
+        assert response.status == 200, endpoint
+        axe_audit(audit_page, endpoint)
+    from tests.browser.support import login
+
+    login(audit_page, live_server, "staff")
+    for url in (live_server.url("report.release_confirm", draft_id=pending_id),
+                live_server.url("review.article", draft_id=released_id, key="3")):
+        assert audit_page.goto(url).status == 200, url
+        axe_audit(audit_page, url)
