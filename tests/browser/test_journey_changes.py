@@ -120,3 +120,12 @@ def test_staff_download_the_comparison_table_from_the_workbench(page, live_serve
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "原条文" in cells and any("管理机构予以制止" in c for c in cells)
     j.check()
+
+
+def test_the_changes_page_passes_axe(audit_page, live_server, axe_audit):
+    """The redline page (del/ins colours, headings, the version picker) has no serious accessibility violation."""
+    draft_id = _two_readings(live_server.app)
+    response = audit_page.goto(live_server.url("drafts.changes", draft_id=draft_id, all=1))
+    assert response is not None and response.status == 200
+    assert audit_page.locator("h1").count() == 1
+    axe_audit(audit_page, "what changed")
