@@ -84,7 +84,8 @@ def clean_idempotency_key(key) -> str | None:
     return key
 
 
-def replayed_comment(key: str | None, draft, *, body, reason="", proposed_text="", **provenance) -> Comment | None:
+def replayed_comment(key: str | None, draft, *, body, reason="", proposed_text="",
+                     **provenance) -> Comment | None:
     """The comment already stored under `key` when this is a repeat of the same submission, else None.
 
     A repeat (a retry after a lost answer) must carry the same draft, provenance and text; a key used for
@@ -116,7 +117,8 @@ def _save(comment: Comment, action: str, actor, **details) -> Comment:
             with db.session.begin_nested():  # a concurrent repeat of the same key: return the first one
                 db.session.flush()
         except IntegrityError:
-            existing = db.session.scalar(select(Comment).where(Comment.idempotency_key == comment.idempotency_key))
+            existing = db.session.scalar(
+                select(Comment).where(Comment.idempotency_key == comment.idempotency_key))
             if existing is None:
                 raise
             existing.replayed = True

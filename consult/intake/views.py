@@ -92,7 +92,7 @@ def _preview(draft: Draft, anchor: str) -> dict | None:
 
 
 def check_same_text(draft: Draft, version_id: int | None, anchor: str) -> None:
-    """An entry typed against an earlier version (queued offline): refuse if its article now reads differently.
+    """An entry typed against an earlier version (queued offline): refuse if its article now reads otherwise.
 
     The article number alone would silently land on a renumbered or amended article; an article that no
     longer exists is refused by enter_comment itself. Re-saving with the current version's id accepts it.
@@ -115,8 +115,9 @@ def check_same_text(draft: Draft, version_id: int | None, anchor: str) -> None:
 def _render_entry(meeting, form: EntryForm):
     if request.method == "POST" and wants_json():
         errors = {name: list(form[name].errors) for name in ENTRY_FIELDS if form[name].errors}
+        current = meeting.draft.current_version
         return jsonify(ok=False, errors=errors, form_errors=list(form.form_errors),
-                       version_id=meeting.draft.current_version.id if meeting.draft.current_version else None), 422
+                       version_id=current.id if current else None), 422
     return render_template("intake/entry.html", meeting=meeting, draft=meeting.draft, form=form,
                            rows=[(c, label_of(c), comment_anchor_text(c)) for c in comment_queries.meeting_comments(meeting)],
                            preview=_preview(meeting.draft, form.anchor.data))
@@ -136,10 +137,10 @@ def entry(meeting_id: int):
 
     def save():
         if key is None or not db.session.scalar(select(Comment.id).where(Comment.idempotency_key == key)):
-            check_same_text(meeting.draft, version_id, form.anchor.data)  # (a repeat answers as the first did)
-        return enter_comment(meeting.draft, contact_point=meeting.contact_point, meeting=meeting, channel="meeting",
-                             submitted_on=meeting.held_on, actor=current_user, idempotency_key=key,
-                             **form.values())
+            check_same_text(meeting.draft, version_id, form.anchor.data)  # a repeat answers as the first did
+        return enter_comment(meeting.draft, contact_point=meeting.contact_point, meeting=meeting,
+                             channel="meeting", submitted_on=meeting.held_on, actor=current_user,
+                             idempotency_key=key, **form.values())
 
     return perform(save, form=form, rerender=lambda: _render_entry(meeting, form),
                    success=None if fetch else (lambda c: _("已保存：%(label)s", label=label_of(c))),

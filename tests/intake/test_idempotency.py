@@ -140,8 +140,8 @@ def test_entry_typed_against_an_earlier_version_whose_article_changed_is_refused
     assert _count(db) == 2
 
 
-def test_repeat_of_an_entry_stored_before_the_new_version_answers_with_it(client, auth, db, meeting, facilitator,
-                                                                          draft):
+def test_repeat_of_an_entry_stored_before_the_new_version_answers_with_it(client, auth, db, meeting,
+                                                                          facilitator, draft):
     auth.login(facilitator)
     first_version = draft.current_version.id
     stored = _post(client, meeting, key="0b0b0b0b-before-new-version", version_id=str(first_version))
