@@ -15,6 +15,7 @@ from consult.contact_points.models import ContactPoint
 from consult.drafts.models import Draft
 from consult.extensions import db
 from consult.review.queries import WORKBENCH_STATES, anchor_counts, chapter_of
+from consult.review.carried import DELETED_ANCHOR, remap_counts
 
 CHARTS = ("time", "chapter", "article", "contact_point", "district", "channel", "decision")
 TOP_ARTICLES = 25
@@ -49,17 +50,19 @@ def _over_time(draft, selection):
 
 
 def _by_article(draft, selection):
-    counts = anchor_counts(draft, selection)
+    counts = remap_counts(draft, anchor_counts(draft, selection))  # earlier readings' comments on today's articles
     version = draft.current_version
     rows = [(ANCHOR.label(k), counts[k]) for k in ("general", "title") if counts.get(k)]
     rows += [(a.label, counts[a.id]) for a in version.articles if counts.get(a.id)]
     if counts.get("new_article"):
         rows.append((ANCHOR.label("new_article"), counts["new_article"]))
+    if counts.get(DELETED_ANCHOR):
+        rows.append((_("已删除条文的意见"), counts[DELETED_ANCHOR]))
     return rows
 
 
 def _by_chapter(draft, selection):
-    counts = anchor_counts(draft, selection)
+    counts = remap_counts(draft, anchor_counts(draft, selection))
     version = draft.current_version
     divisions = {d.id: d for d in version.divisions}
     totals: Counter = Counter()

@@ -80,3 +80,13 @@ def test_a_refused_decision_on_an_earlier_comment_shows_again_on_todays_article(
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert made["on_3"].body in html and "现为第四条" in html
+
+
+def test_statistics_count_earlier_comments_on_todays_articles(db, made, draft):
+    from consult.review.stats import series
+
+    rows = dict(series(draft, "article"))
+    # today's 第四条: old 第三条's comment; 第三条: today's; 第二条: old 第二条's (reworded); 民宿: deleted
+    assert (rows.get("第二条"), rows.get("第三条"), rows.get("第四条"), rows.get("已删除条文的意见")) == (1, 1, 1, 1)
+    chapters = dict(series(draft, "chapter"))
+    assert sum(v for k, v in chapters.items() if k.startswith("第")) == 3
