@@ -140,3 +140,13 @@ def test_an_unconfirmed_lineage_is_said_so_and_confirmed_one_is_not(client, draf
     confirm_lineage(draft.current_version, make_user("staff", username="checker"))
     db.session.commit()
     assert "尚待工作人员确认" not in client.get(f"/drafts/{draft.id}/changes").get_data(as_text=True)
+
+
+def test_a_reading_that_changed_nothing_says_so(client, make_draft, db):
+    from tests.conftest import SMALL_DRAFT
+
+    same = make_draft()
+    import_draft(SMALL_DRAFT.replace("第五条　", "第五条 ").encode(), "again.txt", draft=same, version_label="二审稿")
+    db.session.commit()
+    page = client.get(f"/drafts/{same.id}/changes").get_data(as_text=True)
+    assert "两个版本的条文相同" in page and "<del>" not in page and "<ins>" not in page

@@ -282,6 +282,8 @@ def test_cli_writes_the_table(two_readings, runner, tmp_path):
     (["--from", "三审稿"], "没有版本“三审稿”"),
     (["--to", "草案"], "第一个版本"),
     (["--from", "二审稿", "--to", "草案"], "请把较早的版本放在 --from"),
+    (["--from", "草案", "--to", "草案"], "同一个版本"),
+    (["--from", "999999"], "没有版本“999999”"),
 ])
 def test_cli_bad_versions_fail_in_one_line_and_write_nothing(two_readings, runner, tmp_path, args, message):
     folder = tmp_path / "out"
