@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     start, cpu_start = time.perf_counter(), time.process_time()
     matching = match_articles(old, new)
     matched = time.perf_counter() - start
+    matched_cpu = time.process_time() - cpu_start
     rows = build_table(old, new, matching)
     ours = time.perf_counter() - start
     ours_cpu = time.process_time() - cpu_start
@@ -273,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({
         "name": "compare", "size": args.size, "unit": "s", "ours": round(ours, 4), "baseline": round(baseline, 4),
         "ratio": round(ours / baseline, 5), "ours_matching": round(matched, 4), "ours_cpu": round(ours_cpu, 4),
+        "ours_matching_cpu": round(matched_cpu, 4), "load_average": round(os.getloadavg()[0], 2),
         "ours_includes_table": rows is not None, "table_rows": rows,
         "articles_new": len(new), "true_links": len(truth), "ours_links": len(matching.links),
         "ours_shapes": shapes, "ours_precision": round(ours_precision, 4), "ours_recall": round(ours_recall, 4),
