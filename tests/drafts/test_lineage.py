@@ -178,3 +178,17 @@ def test_empty_sides_and_empty_bodies():
     matching = match_articles(blank_old, blank_new)
     assert {(link.old_id, link.new_id, link.kind) for link in matching.links} == {(1, 3, "unchanged"),
                                                                                   (2, 4, "unchanged")}
+
+
+def test_swapped_articles_and_a_moved_reworded_chapter_keep_their_lineage():
+    entries = sample_entries()
+    entries[10], entries[11] = entries[11], entries[10]                      # 第十一条 and 第十二条 swap
+    block = [Entry(e.body.replace("应当", "必须"), tag=e.tag) for e in entries[32:37]]
+    del entries[32:37]
+    entries[5:5] = block                                                     # 第三十三～三十七条 moved up
+    old, new = old_version(), article_texts(entries, 2000)
+    matching = match_articles(old, new)
+    tag_of_new = {a.id: entry.tag for a, entry in zip(new, entries)}
+    assert {(link.old_id - OLD_ID + 1, int(tag_of_new[link.new_id])) for link in matching.links} == {
+        (n, n) for n in range(1, 54)}
+    assert matching.deleted == [] and matching.added == []
