@@ -145,3 +145,40 @@ def test_staff_import_the_next_reading_review_its_lineage_and_see_earlier_commen
     assert EARLIER_COMMENT in card.inner_text()
     j.shot("earlier-comment-on-todays-article")
     j.check()
+
+
+def test_lineage_and_carried_comment_pages_pass_axe(audit_page, live_server, axe_audit):
+    """The lineage review page (also with a link being changed) and an article page showing an earlier
+    reading's comment have no serious or critical accessibility violations."""
+    from datetime import timedelta
+
+    from consult.comments.services import submit_online_comment
+    from consult.database import utcnow
+    from consult.drafts.services import import_draft, publish_draft
+    from tests.browser.support import login
+
+    title = "清江市条文沿革无障碍测试条例"
+
+    def make(db):
+        first = import_draft(FIRST.replace(TITLE, title).encode("utf-8"), "a.txt", version_label="一审稿")
+        now = utcnow()
+        publish_draft(first.draft, now - timedelta(days=1), now + timedelta(days=30))
+        submit_online_comment(first.draft, anchor="3", body="诚信经营应当有具体标准（无障碍测试）。")
+        second = import_draft(SECOND.replace(TITLE, title).encode("utf-8"), "b.txt", version_label="二审稿",
+                              draft=first.draft)
+        db.session.flush()
+        link = next(l for l in first.draft.article_links if l.new_article.label == "第四条")
+        return {"draft_id": first.draft_id, "version_id": second.id, "link_id": link.id}
+
+    ids = in_app(live_server.app, make)
+    login(audit_page, live_server, "staff")
+    for label, url in (
+            ("lineage review", live_server.url("review.lineage", draft_id=ids["draft_id"])),
+            ("lineage review, changing a link", live_server.url("review.lineage", draft_id=ids["draft_id"],
+                                                                version=ids["version_id"], change=ids["link_id"])),
+            ("article with an earlier reading's comment",
+             live_server.url("review.article", draft_id=ids["draft_id"], key="4"))):
+        response = audit_page.goto(url)
+        assert response is not None and response.status == 200, f"{label}: {url}"
+        axe_audit(audit_page, label)
+    assert audit_page.locator(".carried").count() == 1
