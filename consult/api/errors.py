@@ -19,7 +19,7 @@ STATUS_CODES = {
     409: "conflict", 413: "payload_too_large", 415: "bad_request", 422: "invalid", 429: "rate_limited",
     500: "internal_error", 503: "unavailable",
 }
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500)
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)
 
 
 def _messages() -> dict:

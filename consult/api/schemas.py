@@ -127,6 +127,12 @@ class StaffCommentArgsSchema(StrictSchema):
     per_page = fields.Integer(validate=Range(MAX_PER_PAGE))
 
 
+class StaffCommentSearchArgsSchema(StaffCommentArgsSchema):
+    """The Selection criteria plus the staff search's full-text query."""
+
+    q = Text("full-text query in the staff search syntax (旅游 停车, \"全域旅游\", 渠道:座谈会 …)")
+
+
 # ---- responses -------------------------------------------------------------------------------------------
 
 

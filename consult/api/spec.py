@@ -23,7 +23,7 @@ _STATUS_TEXT = {200: "OK", 201: "Created", 400: "Bad request (malformed JSON, CS
                 403: "The token lacks the scope", 404: "Not found", 405: "Method not allowed",
                 409: "Conflict (window closed, Idempotency-Key reused)", 413: "Request too large",
                 422: "Refused: invalid or against a rule (field names it)", 429: "Too many requests",
-                500: "Server error"}
+                500: "Server error", 503: "The search index cannot answer now (retry later)"}
 
 
 def _path_of(rule: str) -> tuple[str, list[dict]]:
@@ -80,7 +80,7 @@ def openapi_document(app: Flask) -> dict:
         "description": "An API token (cst_…) created by an administrator; scopes: comments:submit, "
                        "staff:comments, staff:decisions. Public reads need no token."})
     spec.components.schema("Error", schema=ErrorSchema)
-    for status in sorted({*COMMON_ERRORS, 403, 404, 405, 409, 413, 422, 429}):
+    for status in sorted({*COMMON_ERRORS, 403, 404, 405, 409, 413, 422, 429, 503}):
         spec.components.response(f"E{status}", _error_response(status))
     by_path: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

@@ -21,7 +21,7 @@ from consult.api.operations import operation
 from consult.api.schemas import (
     MAX_ID, ArticleListSchema, ArticleSchema, CommentSubmissionSchema, DecisionListSchema, DraftListSchema,
     DraftSchema, PageArgsSchema, PublicCommentListSchema, ReceiptSchema, StaffCommentArgsSchema,
-    StaffCommentListSchema, SubmittedSchema, VersionListSchema, VersionSchema)
+    StaffCommentListSchema, StaffCommentSearchArgsSchema, SubmittedSchema, VersionListSchema, VersionSchema)
 from consult.api.scopes import STAFF_COMMENTS, STAFF_DECISIONS, SUBMIT
 from consult.api.services import audit_call, audit_read
 from consult.comments import queries as comment_queries
@@ -30,7 +30,10 @@ from consult.comments.selection import Selection, SelectionError
 from consult.comments.services import CommentError, IdempotencyConflict, submit_online_comment
 from consult.drafts import queries as draft_queries
 from consult.drafts.models import Draft, DraftVersion
+from consult.errors import UserError
 from consult.extensions import csrf, db, limiter
+from consult.search.backend import IndexBusy, IndexUnavailable
+from consult.search.queries import SearchUnavailable, matching_comment_ids
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(authenticate)
@@ -262,11 +265,9 @@ def receipt(code: str):
 # ---- staff -------------------------------------------------------------------------------------------------
 
 
-def staff_selection() -> tuple[Selection, int, int]:
+def staff_selection(schema=StaffCommentArgsSchema) -> tuple[Selection, int, int]:
     """The Selection of the query string (strict: unknown keys or bad values are refused) and the page."""
-    if "q" in request.args or "query" in request.args:
-        raise ApiError(422, "invalid", _("API 暂不支持全文检索（q）；请用筛选条件，或在工作台检索。"), "q")
-    raw = query_args(StaffCommentArgsSchema)
+    raw = query_args(schema)
     paging = PageArgsSchema().load({k: raw.pop(k) for k in ("page", "per_page") if k in raw})
     d = None
     if raw.get("draft_id"):
@@ -292,14 +293,32 @@ STAFF_QUERY_NOTE = ("Filters are the keys of the shared Selection (the workbench
                     "the same), parsed strictly: an unknown key or value is refused with 422 invalid_selection.")
 
 
+def searched_page(selection: Selection, page: int, per_page: int) -> tuple[list[Comment], int]:
+    """One page of the comments matching the full-text query `q` (the staff search), in text order."""
+    try:
+        ids = matching_comment_ids(selection)
+    except SearchUnavailable as error:
+        raise ApiError(503, "search_unavailable", error.message, "q") from None
+    except (IndexBusy, IndexUnavailable):
+        raise ApiError(503, "search_unavailable", _("检索索引暂时不可用，请稍后再试。"), "q") from None
+    except UserError as error:  # a malformed query (consult.search.syntax.QueryError)
+        raise ApiError(422, "invalid_query", error.message, "q") from None
+    chosen = ids[(page - 1) * per_page:page * per_page]
+    rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(chosen)))} if chosen else {}
+    return [rows[i] for i in chosen if i in rows], len(ids)
+
+
 @bp.route("/v1/staff/comments")
 @require_scope(STAFF_COMMENTS)
-@operation("Every comment, filtered (staff)", "staff", StaffCommentListSchema, query=StaffCommentArgsSchema,
-           errors=(403, 404, 422), auth="required", description=STAFF_QUERY_NOTE)
+@operation("Every comment, filtered (staff)", "staff", StaffCommentListSchema, query=StaffCommentSearchArgsSchema,
+           errors=(403, 404, 422, 503), auth="required",
+           description=STAFF_QUERY_NOTE + " With q (the staff search's query syntax), the matching comments in "
+                                          "text order; without it, oldest first.")
 def staff_comments():
     """Comments of any state and channel, names in full, contacts masked; needs staff:comments."""
-    selection, page, per_page = staff_selection()
-    rows, total = page_of(selection.conditions(), page, per_page)
+    selection, page, per_page = staff_selection(StaffCommentSearchArgsSchema)
+    rows, total = searched_page(selection, page, per_page) if selection.query else \
+        page_of(selection.conditions(), page, per_page)
     return answer(StaffCommentListSchema, {"items": [presenters.staff_comment(c) for c in rows], "page": page,
                                            "per_page": per_page, "total": total},
                   audience=STAFF, selection=selection.to_args(), returned=len(rows))

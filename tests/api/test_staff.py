@@ -54,7 +54,7 @@ def test_staff_filters_are_the_selection(query, bodies, client, draft, comments,
     ("colour=red", "invalid", "colour"),
     ("version_id=abc", "invalid", "version_id"),
     ("per_page=1000", "invalid", "per_page"),
-    ("q=旅游", "invalid", "q"),
+    ("q=(景区", "invalid_query", "q"),
     ("tag=a%00b", "invalid", "tag"),
 ])
 def test_malformed_filters_are_refused_in_words(query, code, field, client, draft, comments, make_token, bearer):
@@ -94,3 +94,16 @@ def test_every_staff_read_is_audited_with_its_selection(client, db, draft, comme
     assert [(e.target_id, e.details["status"]) for e in events] == [(token.id, 200), (token.id, 422)]
     assert events[0].details["selection"] == {"draft_id": str(draft.id), "channel": "meeting"}
     assert events[0].details["returned"] == 1
+
+
+def test_full_text_query_is_the_staff_search(client, draft, comments, make_token, bearer):
+    from consult.search.services import sync_pending
+
+    sync_pending()
+    _token, secret = make_token(["staff:comments", "staff:decisions"])
+    data = client.get(f"/api/v1/staff/comments?draft_id={draft.id}&q=座谈会", headers=bearer(secret)).get_json()
+    assert [c["body"] for c in data["items"]] == ["座谈会意见"] and data["total"] == 1
+    both = client.get(f"/api/v1/staff/comments?draft_id={draft.id}&q=意见&channel=online", headers=bearer(secret))
+    assert [c["body"] for c in both.get_json()["items"]] == ["总体意见", "网上意见"]  # text order: 总体 first
+    refused = client.get(f"/api/v1/staff/decisions?draft_id={draft.id}&q=意见", headers=bearer(secret))
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "q"
