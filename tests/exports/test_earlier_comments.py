@@ -112,3 +112,9 @@ def test_the_export_form_offers_the_option_only_with_several_versions(later, cli
     assert 'name="include_earlier"' in page
     single = make_draft()
     assert 'name="include_earlier"' not in client.get(f"/exports/drafts/{single.id}").get_data(as_text=True)
+
+
+def test_the_export_page_links_the_comparison_table(later, client, auth, make_user):
+    auth.login(make_user("staff", username="exporter2"))
+    page = client.get(f"/exports/drafts/{later.draft.id}").get_data(as_text=True)
+    assert f'href="/exports/drafts/{later.draft.id}/comparison?changed_only=1"' in page
