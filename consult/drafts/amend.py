@@ -206,7 +206,8 @@ def _replace_phrase(article: Provision, index: int | None, old: str, new: str) -
         raise _Refused(f"{where}中没有“{old}”。")
 
 
-def apply_items(base: list[Provision], items: list[tuple[str, str]], *, renumber: bool | None = None) -> Amended:
+def apply_items(base: list[Provision], items: list[tuple[str, str]], *,
+                renumber: bool | None = None) -> Amended:
     """Carry out the amendment's items (label, text) in order on the base articles.
 
     `renumber` None: renumber when an item or the closing text says the order is adjusted accordingly.
@@ -228,7 +229,8 @@ def apply_items(base: list[Provision], items: list[tuple[str, str]], *, renumber
         for n, a in enumerate(articles, 1):
             dangling: list[str] = []
             paragraphs = [_renumber_references(p, new_number, dangling) for p in a.paragraphs]
-            renumbered.append(replace(a, number=n, suffix=None, label=article_label(n), paragraphs=paragraphs))
+            renumbered.append(replace(a, number=n, suffix=None, label=article_label(n),
+                                      paragraphs=paragraphs))
             notes.extend(f"{article_label(n)}（原{a.label}）引用的{label}已被删去，请核对。" for label in dangling)
         articles = renumbered
     return Amended(articles=articles, outcomes=outcomes, renumbered=renumber, notes=notes)
@@ -238,7 +240,8 @@ _CITED_RE = re.compile(rf"第({NUM})条(?:之({NUM}))?")
 _OTHER_LAW_RE = re.compile(r"(?:》|法|条例|规定|办法|决定)$")
 
 
-def _renumber_references(text: str, new_number: dict[tuple[int, int | None], int], dangling: list[str]) -> str:
+def _renumber_references(text: str, new_number: dict[tuple[int, int | None], int],
+                         dangling: list[str]) -> str:
     """第X条 cross-references of this text (not 《…法》第X条, which cites another law) follow the
     renumbering; a reference to an article the amendment deleted is left as it is and noted in `dangling`."""
     def replace_one(m):

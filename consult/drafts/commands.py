@@ -89,7 +89,8 @@ def import_command(path: Path, title, version_label, draft_id, as_json):
 
 @drafts_cli.command("amend")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--draft", "draft_id", type=DRAFT_ID, required=True, help="The draft whose current text is amended.")
+@click.option("--draft", "draft_id", type=DRAFT_ID, required=True,
+              help="The draft whose current text is amended.")
 @click.option("--version-label", default=None, help="Label of the amended version (default 修正稿).")
 @click.option("--json", "as_json", is_flag=True)
 def amend_command(path: Path, draft_id: int, version_label, as_json: bool):
@@ -106,7 +107,8 @@ def amend_command(path: Path, draft_id: int, version_label, as_json: bool):
     db.session.commit()
     result = {"draft_id": draft.id, "version_id": version.id, "label": version.label,
               "articles": len(version.articles), "renumbered": amended.renumbered,
-              "items": [{"item": o.label, "applied": o.applied, "message": o.message} for o in amended.outcomes],
+              "items": [{"item": o.label, "applied": o.applied, "message": o.message}
+                        for o in amended.outcomes],
               "notes": amended.notes, "lineage": lineage_summary(version)}
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

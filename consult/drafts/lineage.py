@@ -270,7 +270,8 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
     cosine = np.clip(cosine, 0.0, 1.0)
     candidate = cosine >= NEAR_LINK_SIMILARITY
     # pass 1: text with a hint of relative position → anchors → predicted position of every old article
-    relative = np.abs(np.arange(n_old)[:, None] / max(n_old - 1, 1) - np.arange(n_new)[None, :] / max(n_new - 1, 1))
+    relative = np.abs(np.arange(n_old)[:, None] / max(n_old - 1, 1)
+                      - np.arange(n_new)[None, :] / max(n_new - 1, 1))
     first = _assign(np.where(candidate, cosine + 0.05 * (1.0 - relative), 0.0))
     anchors = [(i, j) for i, j in first if cosine[i, j] >= ANCHOR_SIMILARITY]
     predicted = _predicted_positions(n_old, anchors)
@@ -306,7 +307,8 @@ def match_articles(old: list[ArticleText], new: list[ArticleText]) -> Matching:
         unchanged = old_norm[i] == new_norm[j] and shapes[(i, j)] == "one-to-one"
         links.append(ProposedLink(
             old_id=old[i].id, new_id=new[j].id, kind="unchanged" if unchanged else "modified",
-            shape=shapes[(i, j)], similarity=1.0 if unchanged else min(_dice(old_norm[i], new_norm[j]), 0.999)))
+            shape=shapes[(i, j)],
+            similarity=1.0 if unchanged else min(_dice(old_norm[i], new_norm[j]), 0.999)))
     return Matching(links=links, deleted=[old[i].id for i in range(n_old) if i not in linked_old],
                     added=[new[j].id for j in range(n_new) if j not in linked_new])
 
@@ -331,7 +333,8 @@ def _top(row: np.ndarray, k: int = 5) -> np.ndarray:
 
 
 def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tuple[int, int]],
-                       cosine: np.ndarray, distance: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+                       cosine: np.ndarray, distance: np.ndarray
+                       ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Merges (an old article inside a new one beside that one's own source) and splits (a new article
     inside an old one beside its own successor), by containment of the remainder: the part of the article
     that the partner's other side does not already explain must be found in the partner.
@@ -355,7 +358,8 @@ def _containment_links(vectors: _Vectors, n_old: int, n_new: int, pairs: list[tu
         return SOFT_CONTAINMENT if cos >= LINK_SIMILARITY else CONTAINMENT
 
     # merge: old article i went (mostly) into new article j together with j's own source
-    olds = [i for i in range(n_old) if i not in partner_of_old or cosine[i, partner_of_old[i]] < WEAK_SIMILARITY]
+    olds = [i for i in range(n_old)
+            if i not in partner_of_old or cosine[i, partner_of_old[i]] < WEAK_SIMILARITY]
     if olds:
         overlap = vectors.product(weighted_old[olds], binary_new)
         for row, i in enumerate(olds):

@@ -179,8 +179,9 @@ def add_link(to_version: DraftVersion, old_article_id, new_article_id, user) -> 
         raise LineageError(_("%(old)s 与 %(new)s 已经对应。", old=old.label, new=new.label))
     unchanged = is_unchanged(old.text, new.text)
     link = ArticleLink(draft_id=to_version.draft_id, from_version_id=previous.id, to_version_id=to_version.id,
-                       old_article_id=old.id, new_article_id=new.id, kind="unchanged" if unchanged else "modified",
-                       shape="one-to-one", similarity=1.0 if unchanged else text_similarity(old.text, new.text),
+                       old_article_id=old.id, new_article_id=new.id,
+                       kind="unchanged" if unchanged else "modified", shape="one-to-one",
+                       similarity=1.0 if unchanged else text_similarity(old.text, new.text),
                        origin="staff")
     db.session.add(link)
     if not to_version.lineage_state:
@@ -268,7 +269,8 @@ def compose_edges(draft: Draft, earlier: DraftVersion, later: DraftVersion,
                     following[new_id] = combined if previous is None else max(previous, combined,
                                                                                  key=_PRIORITY.__getitem__)
             reach[origin] = following
-    return {(origin, new_id): status for origin, targets in reach.items() for new_id, status in targets.items()}
+    return {(origin, new_id): status
+            for origin, targets in reach.items() for new_id, status in targets.items()}
 
 
 def compare(draft: Draft, from_ref=None, to_ref=None) -> dict:
@@ -278,7 +280,8 @@ def compare(draft: Draft, from_ref=None, to_ref=None) -> dict:
     """
     if len(draft.versions) < 2:
         raise LineageError(_("草案 %(draft)s 只有一个版本，没有可以比较的版本。", draft=draft.id))
-    later = resolve_version(draft, to_ref) if to_ref is not None else draft.current_version or draft.versions[-1]
+    later = (resolve_version(draft, to_ref) if to_ref is not None
+             else draft.current_version or draft.versions[-1])
     if from_ref is not None:
         earlier = resolve_version(draft, from_ref)
     else:
@@ -301,7 +304,8 @@ def compare(draft: Draft, from_ref=None, to_ref=None) -> dict:
         shapes = derive_shapes(list(composed))
         edges = []
         for (o, n) in composed:
-            unchanged = shapes[(o, n)] == "one-to-one" and is_unchanged(old_articles[o].text, new_articles[n].text)
+            unchanged = (shapes[(o, n)] == "one-to-one"
+                         and is_unchanged(old_articles[o].text, new_articles[n].text))
             edges.append((o, n, "unchanged" if unchanged else "modified", shapes[(o, n)],
                           1.0 if unchanged else text_similarity(old_articles[o].text, new_articles[n].text)))
     edges = [e for e in edges if e[0] in old_articles and e[1] in new_articles]
