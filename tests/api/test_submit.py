@@ -1,6 +1,8 @@
 """Submitting through the API: the same service, rules and messages as the web form; nothing stored when refused."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -146,6 +148,14 @@ class TestCsrfWithoutToken:
         _token, secret = make_token(["comments:submit"])
         assert client.post(f"/api/v1/drafts/{draft.id}/comments", headers=bearer(secret),
                            json=api_body()).status_code == 201
+
+    def test_a_page_of_this_site_may_submit_with_its_csrf_token(self, client, db, draft):
+        page = client.get(f"/comments/new/{draft.id}").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post(f"/api/v1/drafts/{draft.id}/comments", json=api_body(), headers={"X-CSRFToken": csrf})
+        assert response.status_code == 201
+        comment = db.session.scalars(select(Comment)).one()
+        assert (comment.channel, comment.contact_point_id) == ("online", None)
 
 
 class TestRateLimits:
