@@ -131,3 +131,17 @@ def test_the_document_and_its_page(client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "/api/v1/drafts/{draft_id}/comments" in html and html.count("<script") == 1
     assert "CommentSubmission" in html and "/api/docs" in client.get("/").get_data(as_text=True)
+
+
+def test_a_server_fault_answers_500_in_the_error_shape(client, draft, monkeypatch):
+    from consult.api import presenters
+
+    def broken(_draft):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(presenters, "draft", broken)
+    response = client.get(f"/api/v1/drafts/{draft.id}")
+    assert response.status_code == 500
+    assert response.get_json() == {"error": {"code": "internal_error", "message": "服务器出错了，请稍后再试。",
+                                             "field": None}}
+    assert "simulated" not in response.get_data(as_text=True)
