@@ -102,8 +102,35 @@ def _day(comment: Comment) -> date:
     return (utc_to_local(comment.created_at) or comment.created_at).date()
 
 
-def record(comment: Comment, decision, reason: str, district: str | None, version_label: str) -> dict:
-    """One comment as an open-data row (see the module docstring for what it holds and never holds)."""
+@dataclass
+class _Counted:
+    """The columns of a counted comment the open data reads (a plain row, not an ORM object)."""
+
+    id: int
+    draft_id: int
+    version_id: int
+    anchor_kind: str
+    article_id: int | None
+    paragraph_no: int | None
+    item_no: int | None
+    channel: str
+    submitted_on: date | None
+    created_at: object
+    commenter_category: str
+    moderation_state: str
+    body: str
+    proposed_text: str
+    article: Article | None = None
+
+
+_COLUMNS = (Comment.id, Comment.draft_id, Comment.version_id, Comment.anchor_kind, Comment.article_id,
+            Comment.paragraph_no, Comment.item_no, Comment.channel, Comment.submitted_on, Comment.created_at,
+            Comment.commenter_category, Comment.moderation_state, Comment.body, Comment.proposed_text)
+
+
+def record(comment, decision, reason: str, district: str | None, version_label: str) -> dict:
+    """One comment (a Comment or a `_Counted` row) as an open-data row: see the module docstring for what
+    it holds and never holds."""
     public = comment.moderation_state == "published"
     on_text = comment.anchor_kind in TEXT_ANCHORS and comment.article is not None
     return {
@@ -130,20 +157,22 @@ def record(comment: Comment, decision, reason: str, district: str | None, versio
 def iter_records(report, after_id: int = 0, limit: int | None = None) -> Iterator[dict]:
     """The counted comments of the report as rows, in comment order, from `after_id` on (at most `limit`)."""
     draft = report.draft
-    # The draft's articles loaded once: each comment's article is then found in the session's identity
-    # map, without a query per row.
-    articles = list(db.session.scalars(
+    articles = {a.id: a for a in db.session.scalars(
         select(Article).join(DraftVersion, Article.version_id == DraftVersion.id)
-        .where(DraftVersion.draft_id == draft.id)))
+        .where(DraftVersion.draft_id == draft.id))}
     labels = {v.id: v.label for v in draft.versions}
     src = report.source
-    query = (select(Comment, src.c.decision, src.c.reason, ContactPoint.district)
+    # Plain columns rather than Comment objects: a third of the time of a large download went to the ORM.
+    query = (select(*_COLUMNS, src.c.decision, src.c.reason, ContactPoint.district)
              .join(src, src.c.comment_id == Comment.id)
              .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
              .where(Comment.id > after_id).order_by(Comment.id).limit(limit).execution_options(yield_per=BATCH))
-    for comment, decision, reason, district in db.session.execute(query):
+    width = len(_COLUMNS)
+    for row in db.session.execute(query):
+        comment = _Counted(*row[:width])
+        comment.article = articles.get(comment.article_id)
+        decision, reason, district = row[width:]
         yield record(comment, decision, reason, district, labels.get(comment.version_id, ""))
-    del articles
 
 
 def _cell(value) -> str:
