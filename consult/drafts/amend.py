@@ -8,7 +8,9 @@ offices write, each naming articles by their number in the base text:
 - 在第X条后增加一条，作为第X条之一：“……”   insert an article (增加一款，作为第X条第Y款：“……” a paragraph);
 - 将第X条[第Y款]中的“A”修改为“B”  replace a phrase (several “A”修改为“B” pairs may follow);
 - 删去第X条[第Y款]中的“A”         delete a phrase;
-- 在第X条[第Y款]中的“A”后增加“B” insert a phrase.
+- 在第X条[第Y款]中的“A”后增加“B” insert a phrase;
+- 将第X条[第Y款]第Z项修改为：“……” / 删去第X条第Z项 / 第X条增加一项，作为第Z项：“……” / 将第X条第Z项中的
+  “A”修改为“B”: the same on an item (项), the items after it renumbered （一）（二）….
 
 An item that cannot be carried out (unknown instruction, article, paragraph or phrase not found) is not
 applied and says why in its `Outcome`; nothing is skipped silently. When the amendment says the order of
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from consult.lawtext import article_label, cn_to_int, int_to_cn
+from consult.lawtext import article_label, cn_to_int, int_to_cn, split_items
 from consult.lawtext.normalize import fold
 from consult.lawtext.scanner import NUM
 
@@ -35,6 +37,12 @@ _DELETE_RE = re.compile(rf"^删去{_ART}{_PARA}\s*[。;；]?\s*$")
 _INSERT_ARTICLE_RE = re.compile(rf"^在{_ART}后增加一条[，,]\s*作为{_ART}[:：]?\s*“(.*)”\s*[。;；]?\s*$", re.S)
 _INSERT_PARA_RE = re.compile(rf"^(?:在{_ART}(?:第({NUM})款后|中))?增加一款[，,]\s*作为{_ART}第({NUM})款[:：]?\s*“(.*)”"
                              rf"\s*[。;；]?\s*$", re.S)
+_ITEM = rf"第\(?({NUM})\)?项"
+_ITEM_REPLACE_RE = re.compile(rf"^将{_ART}{_PARA}{_ITEM}修改为[:：]?\s*“(.*)”\s*[。;；]?\s*$", re.S)
+_ITEM_DELETE_RE = re.compile(rf"^删去{_ART}{_PARA}{_ITEM}\s*[。;；]?\s*$")
+_ITEM_INSERT_RE = re.compile(rf"^在?{_ART}{_PARA}中?增加一项[，,]\s*作为{_ITEM}[:：]?\s*“(.*)”\s*[。;；]?\s*$", re.S)
+_ITEM_PHRASE_RE = re.compile(rf"^将{_ART}{_PARA}{_ITEM}中的“")
+_ITEM_LABEL_RE = re.compile(r"^\s*([（(])([一二三四五六七八九十百]+)([)）])")
 _OWN_LABEL_RE = re.compile(rf"^\s*第{NUM}条(?:之{NUM})?\s*")
 _RENUMBER_RE = re.compile(r"(?:条文|条款|章节)?(?:顺序|序号)(?:作|做)?相应(?:调整|变动)")
 
@@ -125,6 +133,9 @@ def _apply(text: _Text, item: str) -> str:
     def g(m, k):
         return item[m.start(k):m.end(k)] if m.start(k) >= 0 else None
 
+    if (m := _ITEM_REPLACE_RE.match(folded)) or (m := _ITEM_DELETE_RE.match(folded)) or (
+            m := _ITEM_PHRASE_RE.match(folded)) or (m := _ITEM_INSERT_RE.match(folded)):
+        return _apply_to_item(text, m, g, folded)
     if m := _INSERT_ARTICLE_RE.match(folded):
         after = text.find(_num(m.group(1)), _num(m.group(2)))
         number, suffix = _num(m.group(3)), _num(m.group(4))
@@ -189,7 +200,53 @@ def _apply(text: _Text, item: str) -> str:
         anchor, where, added = g(m, 4), m.group(5), g(m, 6)
         _replace_phrase(article, index, anchor, anchor + added if where == "后" else added + anchor)
         return f"{article.label}中的“{anchor}”{where}增加“{added}”。"
-    raise _Refused("无法识别的修改方式（支持：修改为、删去、增加一条、增加一款、中的“……”修改为“……”）。")
+    raise _Refused("无法识别的修改方式（支持：修改为、删去、增加一条、增加一款、增加一项、中的“……”修改为“……”）。")
+
+
+def _apply_to_item(text: _Text, m, g, folded: str) -> str:
+    """An instruction on an item (项): replace, delete or insert it (the items after it renumbered), or
+    replace a phrase inside it."""
+    article = text.find(_num(m.group(1)), _num(m.group(2)))
+    index = text.paragraph_index(article, _num(m.group(3)))
+    if index is None:
+        index = next((i for i, p in enumerate(article.paragraphs) if split_items(p)[1]), None)
+        if index is None:
+            raise _Refused(f"{article.label}没有分项。")
+    lead, items = split_items(article.paragraphs[index])
+    number = _num(m.group(4))
+    where = f"{article.label}第{int_to_cn(index + 1)}款" if _num(m.group(3)) else article.label
+    inserting = m.re is _ITEM_INSERT_RE
+    if not 1 <= number <= len(items) + (1 if inserting else 0):
+        raise _Refused(f"{where}没有第（{int_to_cn(number)}）项（共{len(items)}项）。")
+    if m.re is _ITEM_PHRASE_RE:
+        pairs = [(g(p, 1), g(p, 2)) for p in _PAIR_RE.finditer(folded, m.end() - 1)]
+        if not pairs:
+            raise _Refused("看不出要把哪段文字修改为什么（应为：中的“……”修改为“……”）。")
+        for old, new in pairs:
+            if old not in items[number - 1]:
+                raise _Refused(f"{where}第（{int_to_cn(number)}）项中没有“{old}”。")
+            items[number - 1] = items[number - 1].replace(old, new)
+        done = f"{where}第（{int_to_cn(number)}）项中的" + "、".join(f"“{o}”" for o, _n in pairs) + "已修改。"
+    elif m.re is _ITEM_DELETE_RE:
+        del items[number - 1]
+        done = f"删去{where}第（{int_to_cn(number)}）项。"
+    else:
+        lines = _unquote(g(m, 5))
+        if not lines:
+            raise _Refused("修改后的项是空的。")
+        body = "\n".join(lines)
+        if not _ITEM_LABEL_RE.match(body):
+            body = f"（{int_to_cn(number)}）{body}"
+        if inserting:
+            items.insert(number - 1, body)
+            done = f"{where}增加一项，作为第（{int_to_cn(number)}）项。"
+        else:
+            items[number - 1] = body
+            done = f"{where}第（{int_to_cn(number)}）项修改为新的文字。"
+    items = [_ITEM_LABEL_RE.sub(lambda x, k=k: f"{x.group(1)}{int_to_cn(k)}{x.group(3)}", item, count=1)
+             for k, item in enumerate(items, 1)]
+    article.paragraphs[index] = "\n".join(([lead] if lead else []) + items)
+    return done
 
 
 def _replace_phrase(article: Provision, index: int | None, old: str, new: str) -> None:

@@ -151,3 +151,32 @@ def test_renumbering_carries_the_cross_references_along():
     assert amended.articles[-1].paragraphs == [   # old 第四条 is now 第三条, old 第五条 第四条; 旅游法 untouched
         "违反本条例第三条规定的，依照《中华人民共和国旅游法》第五条处理；违反第四条规定的，由景区劝阻；第二条不再适用。"]
     assert amended.notes == ["第五条（原第六条）引用的第二条已被删去，请核对。"]
+
+
+@pytest.mark.parametrize("item, third", [
+    ("删去第三条第一款第二项。", "游客应当遵守下列规定：\n（一）爱护旅游资源；\n（二）尊重当地风俗。"),
+    ("在第三条第一款中增加一项，作为第二项：“（二）文明拍照；”",
+     "游客应当遵守下列规定：\n（一）爱护旅游资源；\n（二）文明拍照；\n（三）遵守景区秩序；\n（四）尊重当地风俗。"),
+    ("将第三条第（三）项修改为：“尊重当地风俗习惯。”",
+     "游客应当遵守下列规定：\n（一）爱护旅游资源；\n（二）遵守景区秩序；\n（三）尊重当地风俗习惯。"),
+    ("将第三条第一款第一项中的“爱护”修改为“保护”。",
+     "游客应当遵守下列规定：\n（一）保护旅游资源；\n（二）遵守景区秩序；\n（三）尊重当地风俗。"),
+])
+def test_items_are_amended_and_the_following_items_renumbered(item, third):
+    articles = base()
+    articles[2] = Provision(3, None, "第三条", ["游客应当遵守下列规定：\n（一）爱护旅游资源；\n（二）遵守景区秩序；\n"
+                                                "（三）尊重当地风俗。", "游客违反前款规定的，由景区劝阻。"])
+    amended = apply_items(articles, [("一、", item)])
+    assert amended.outcomes[0].applied, amended.outcomes[0].message
+    assert texts(amended)["第三条"] == [third, "游客违反前款规定的，由景区劝阻。"]
+
+
+@pytest.mark.parametrize("item, reason", [
+    ("删去第三条第五项。", "第三条没有第（五）项（共1项）"),
+    ("删去第一条第一项。", "第一条没有分项"),
+    ("将第三条第一项中的“不存在”修改为“存在”。", "第（一）项中没有“不存在”"),
+])
+def test_item_instructions_that_cannot_be_applied(item, reason):
+    amended = apply_items(base(), [("一、", item)])
+    assert not amended.outcomes[0].applied and reason in amended.outcomes[0].message, amended.outcomes[0].message
+    assert texts(amended) == {a.label: a.paragraphs for a in base()}
