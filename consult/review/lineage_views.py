@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from consult.accounts.access import require
 from consult.accounts.permissions import can_review_lineage
@@ -17,12 +18,24 @@ from consult.actions import perform
 from consult.drafts import lineage_services as lineage
 from consult.drafts.forms import ConfirmForm
 from consult.drafts.models import ArticleLink, Draft, DraftVersion
+from consult.exports.redline import DELETE, EQUAL, diff
 from consult.extensions import db
 from consult.review.errors import ReviewError
 from consult.review.forms import LinkForm
-from consult.review.highlight import diff_html
 from consult.review.lineage_rows import lineage_counts, lineage_rows
 from consult.review.pages import bp, load_draft
+
+
+def redline_html(old: str, new: str) -> Markup:
+    """The new text with the change from the old one marked (<del> removed, <ins> added), the same redline
+    as the comparison table (consult.exports.redline: semantic clean-up, numbers whole), escaped."""
+    parts = []
+    for op, text in diff(old, new):
+        if op == EQUAL or text.isspace():
+            parts.append(escape(text) if op != DELETE else Markup(""))
+        else:
+            parts.append((Markup("<del>%s</del>") if op == DELETE else Markup("<ins>%s</ins>")) % text)
+    return Markup("").join(parts)
 
 
 def reviewable_versions(draft: Draft) -> list[DraftVersion]:
@@ -57,7 +70,7 @@ def render_lineage(draft: Draft, version: DraftVersion | None, add_form: LinkFor
     rows = lineage_rows(previous.articles, version.articles, links) if previous is not None else []
     return render_template(
         "review/lineage.html", draft=draft, version=version, previous=previous, rows=rows,
-        counts=lineage_counts(rows), versions=reviewable_versions(draft), diff_html=diff_html,
+        counts=lineage_counts(rows), versions=reviewable_versions(draft), diff_html=redline_html,
         linked_old={r.old.id for r in rows if r.link is not None},
         linked_new={r.new.id for r in rows if r.link is not None},
         add_form=add_form or LinkForm(formdata=None), change_form=change_form or LinkForm(formdata=None),

@@ -72,6 +72,9 @@ def test_page_shows_old_and_new_side_by_side_with_similarity_shape_and_kind(clie
     reworded = _link(reading, "第二条", "第二条")
     row = html.split(f'id="link-{reworded.id}"')[1].split("</tr>")[0]
     assert "有修改" in row and "<ins>" in row  # the redline of what changed
+    fifth = _link(reading, "第五条", "第五条")
+    row = html.split(f'id="link-{fifth.id}"')[1].split("</tr>")[0]
+    assert "<del>2027</del><ins>2028</ins>" in row  # a changed year reads as one number, as in the 对照表
     old4 = _articles(reading.draft.versions[0])["第四条"]
     new3 = _articles(reading)["第三条"]
     assert f'id="old-{old4.id}"' in html and "条文已删除" in html  # the deleted article in its old place
