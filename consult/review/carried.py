@@ -25,7 +25,8 @@ def carried_into(draft: Draft, article: Article, statuses: dict[int, CarriedArti
     statuses = carried_statuses(draft) if statuses is None else statuses
     ids = {aid for aid, fate in statuses.items()
            if fate.article is not None and fate.article.id == article.id and aid != article.id}
-    ids |= set(db.session.scalars(select(ArticleLink.old_article_id).where(ArticleLink.new_article_id == article.id)))
+    ids |= set(db.session.scalars(
+        select(ArticleLink.old_article_id).where(ArticleLink.new_article_id == article.id)))
     return sorted(ids)
 
 

@@ -12,7 +12,8 @@ from consult.drafts.models import Draft
 from consult.drafts.queries import find_article
 from consult.extensions import db
 from consult.review import queries
-from consult.review.carried import DELETED_ANCHOR, carried_into, carried_statuses, deleted_article_ids, workbench_place
+from consult.review.carried import (
+    DELETED_ANCHOR, carried_into, carried_statuses, deleted_article_ids, workbench_place)
 from consult.comments.duplicates import last_detection
 from consult.review.forms import decision_form, duplicate_of_form
 from consult.review.highlight import diff_html

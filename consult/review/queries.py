@@ -74,7 +74,8 @@ def _anchor_conditions(draft, article, anchor_kind, selection, carried=()) -> li
     or the deleted ones under DELETED_ANCHOR; see consult.review.carried)."""
     conds = _conditions(draft, selection)
     if article is not None:
-        return conds + [Comment.article_id.in_([article.id, *carried]) if carried else Comment.article_id == article.id]
+        own = Comment.article_id.in_([article.id, *carried]) if carried else Comment.article_id == article.id
+        return conds + [own]
     if anchor_kind == DELETED_ANCHOR:
         return conds + [Comment.article_id.in_(list(carried))]
     return conds + [Comment.article_id.is_(None), Comment.anchor_kind == anchor_kind]
