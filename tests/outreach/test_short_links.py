@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from sqlalchemy import func, select
 
 from consult.outreach import services
@@ -99,3 +100,18 @@ def test_a_link_of_an_unpublished_or_deleted_draft_is_unknown(client, db, draft)
     assert client.get(f"/q/{code}").status_code == 404
     assert client.get(f"/outreach/qr/{code}.svg").status_code == 404
 
+
+
+class TestGuessing:
+    """Only unknown codes count towards the per-address look-up limit (guessing codes is throttled)."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path):
+        return {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "RATELIMIT_ENABLED": True,
+                "RECEIPT_RATE_LIMIT": "3 per minute"}
+
+    def test_wrong_codes_are_throttled_right_ones_are_not(self, client, db, draft):
+        link = services.link_for(draft)
+        db.session.commit()
+        assert all(client.get(f"/q/{link.code}").status_code == 302 for _ in range(6))
+        assert [client.get(f"/q/ZZZZZ{c}").status_code for c in "2345"] == [404, 404, 404, 429]
