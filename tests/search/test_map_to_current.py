@@ -80,3 +80,17 @@ def test_staff_page_checkbox_groups_by_todays_article_and_shows_where_each_hit_s
     assert group.status_code == 200 and made["on_3"].receipt_code in group.get_data(as_text=True)
     # without the checkbox the current version's 第四条 has no comment of its own
     assert client.get(f"/search/comments/group/{second.id}/4?q=应当&draft_id={draft.id}").status_code == 404
+
+
+def test_a_merge_folds_both_old_articles_into_todays_one(runner, made, db, staff):
+    from consult.drafts.lineage_services import add_link
+
+    draft, second = made["draft"], made["second"]
+    old4 = next(a for a in draft.versions[0].articles if a.label == "第四条")
+    new4 = next(a for a in second.articles if a.label == "第四条")
+    add_link(second, old4.id, new4.id, staff)  # staff: old 第三条 and old 第四条 were merged into 第四条
+    db.session.commit()
+    data = _search(runner, made, "--map-to-current")
+    fourth = [g for g in data["groups"] if g["anchor"] == "第四条"]
+    assert len(fourth) == 1 and fourth[0]["comment_ids"] == sorted([made["on_3"].id, made["on_4"].id])
+    assert fourth[0]["status"] == "merged" and {f["anchor"] for f in fourth[0]["from"]} == {"第三条", "第四条"}
