@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup
 COMMANDS = {
     "api": "API tokens for other systems.",
     "backup": "Write every table and the stored export files to a zip archive.",
+    "check": "Tell what this configuration shares between app servers and what it keeps on one machine.",
     "comments": "Comments: import from spreadsheets.",
     "contact-points": "Contact points (基层立法联系点).",
     "db": "Perform database migrations.",
@@ -30,6 +31,7 @@ COMMANDS = {
     "search": "search commands.",
     "shell": "Run a shell in the app context.",
     "users": "User accounts.",
+    "worker": "Run background jobs (exports) from the RQ queue (JOB_QUEUE=rq); start as many as you need.",
 }
 
 
@@ -72,12 +74,14 @@ def register(app) -> None:
     from consult.drafts.commands import drafts_cli
     from consult.exports.commands import export_cli
     from consult.exports.privacy_commands import privacy_cli
+    from consult.operations import check_command, worker_command
     from consult.report.commands import report_cli
     from consult.review.commands import review_cli
     from consult.search.commands import search_cli
 
     for command in (drafts_cli, users_cli, contact_points_cli, comments_cli, privacy_cli, search_cli,
-                    export_cli, review_cli, demo_command, backup_command, restore_command, api_cli):
+                    export_cli, review_cli, demo_command, backup_command, restore_command, api_cli,
+                    check_command, worker_command):
         app.cli.add_command(command)
     app.cli.add_command(report_cli)
 

@@ -26,6 +26,14 @@ class Config:
     # "external": a separate `consult search worker` process drains the outbox.
     SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "inline")
     EXPORT_DIR = os.environ.get("EXPORT_DIR")  # None → instance/exports
+    # "directory": files under EXPORT_DIR (one server, or a directory every server mounts);
+    # "database": in the export_files table, readable by every app server.
+    EXPORT_STORAGE = os.environ.get("EXPORT_STORAGE", "directory")
+    # "thread": background work in a thread of the web process; "rq": on Redis (JOB_QUEUE_URL) for
+    # `consult worker` processes on any machine (docs/DEPLOYMENT.md).
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "thread")
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL", "redis://127.0.0.1:6379/0")
+    JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", 60))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

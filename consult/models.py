@@ -6,7 +6,7 @@ from consult.comments.models import (  # noqa: F401
     Comment, CommentImport, DuplicateDetection, DuplicateGroup, Tag, comment_tags)
 from consult.contact_points.models import ContactPoint, Meeting  # noqa: F401
 from consult.drafts.models import Article, ArticleLink, Division, Draft, DraftVersion  # noqa: F401
-from consult.exports.models import ExportJob  # noqa: F401
+from consult.exports.models import ExportFile, ExportJob  # noqa: F401
 from consult.outbox import SearchOutbox  # noqa: F401
 from consult.outreach.models import ShortLink  # noqa: F401
 from consult.report.models import ArticleSummary, ReleasedDecision, ReportRelease  # noqa: F401

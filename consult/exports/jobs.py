@@ -1,12 +1,16 @@
-"""Background export jobs: a thread with a fresh app context and session builds the file and reports progress.
+"""Background export jobs: a worker with a fresh app context and session builds the file and reports progress.
 
-The web worker only creates the ExportJob row and starts the thread; the page polls the job's status.
+The web worker only creates the ExportJob row and starts the build: in a thread of its own (JOB_QUEUE=thread,
+the default) or on the RQ queue for any `consult worker` (JOB_QUEUE=rq, see `consult.queue`); the page
+polls the job's status. The file goes to EXPORT_DIR, or into the database (EXPORT_STORAGE=database) so
+that every app server can serve the download.
 Progress is written through a separate connection so that it never ends the transaction streaming
 the comments (a PostgreSQL server-side cursor dies with its transaction).
 """
 from __future__ import annotations
 
 import secrets
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -21,27 +25,34 @@ from consult.database import utcnow
 from consult.drafts.models import Draft
 from consult.errors import UserError
 from consult.exports.errors import ExportError
-from consult.exports.models import ExportJob
+from consult.exports.models import ExportFile, ExportJob
 from consult.exports.selection import fonts_from_config
 from consult.exports.services import expected_total, run_export
 from consult.exports.storage import expire_exports, gone_message, is_expired, retention_days
 from consult.extensions import db
+from consult import queue
 
 _threads: dict[int, threading.Thread] = {}
 _lock = threading.Lock()
 # A job still queued/running this long after it started lost its worker (restart, crash, recycled process):
 # the longest measured export (100,000 comments) takes well under a minute.
 ABANDONED_AFTER = timedelta(minutes=30)
+MAX_ATTEMPTS = 2  # a build whose worker died is started once more, then reported failed
 
 
 def _abandoned(job: ExportJob, now=None) -> bool:
     if job.status not in ("queued", "running"):
         return False
+    now = now or utcnow()
+    if queue.mode() == "rq":  # built by some worker elsewhere: only a long-stopped heartbeat tells
+        if job.status == "running" and job.heartbeat_at is not None:
+            return now - job.heartbeat_at >= timedelta(seconds=4 * queue.stall_seconds())
+        return now - job.created_at >= ABANDONED_AFTER
     with _lock:
         thread = _threads.get(job.id)
     if thread is not None and thread.is_alive():
         return False
-    return (now or utcnow()) - job.created_at >= ABANDONED_AFTER
+    return now - job.created_at >= ABANDONED_AFTER
 
 
 def _abandoned_message() -> str:
@@ -75,8 +86,11 @@ def cleanup(now=None) -> list[ExportJob]:
     return expire_exports(config["EXPORT_DIR"], retention_days(config), now)
 
 
-def launch(app, job_id: int) -> threading.Thread:
-    """Start building a committed, queued job in a daemon thread; returns the thread."""
+def launch(app, job_id: int) -> threading.Thread | None:
+    """Start building a committed, queued job: on the queue (JOB_QUEUE=rq), else in a daemon thread."""
+    if queue.mode(app.config) == "rq":
+        queue.enqueue("consult.exports.jobs:run_job", job_id)
+        return None
     thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"export-job-{job_id}",
                               daemon=True)
     with _lock:
@@ -140,9 +154,27 @@ def run_job(job_id: int) -> ExportJob | None:
     draft = db.session.get(Draft, job.draft_id)
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     kind, params = job.kind, dict(job.params or {})
-    job.status = "running"
+    job.status, job.heartbeat_at, job.attempts = "running", utcnow(), (job.attempts or 0) + 1
     db.session.commit()
-    directory = Path(current_app.config["EXPORT_DIR"])
+    if queue.mode() != "rq":  # a thread of this process: its liveness is the pulse (see _abandoned)
+        return _build(job_id, job, draft, actor, kind, params)
+    engine = db.engine
+    with queue.heartbeat(lambda: _beat(engine, job_id), every=max(1.0, queue.stall_seconds() / 4)):
+        return _build(job_id, job, draft, actor, kind, params)
+
+
+def _beat(engine, job_id: int) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(ExportJob.__table__).where(ExportJob.__table__.c.id == job_id)
+                           .values(heartbeat_at=utcnow()))
+
+
+def _in_database() -> bool:
+    return (current_app.config.get("EXPORT_STORAGE") or "directory") == "database"
+
+
+def _build(job_id: int, job: ExportJob, draft, actor, kind: str, params: dict) -> ExportJob:
+    directory = Path(tempfile.gettempdir() if _in_database() else current_app.config["EXPORT_DIR"])
     target = directory / f"job-{job_id}-{secrets.token_hex(8)}.{params.get('format', 'docx')}"
     partial = target.with_name(target.name + ".part")
     try:
@@ -162,8 +194,15 @@ def run_job(job_id: int) -> ExportJob | None:
         if job.status != "running":  # purged (or failed by a cleanup) while it was being built
             partial.unlink(missing_ok=True)
             return job
-        partial.replace(target)
-        job.status, job.progress, job.file_path, job.finished_at = "done", job.total, str(target), utcnow()
+        if _in_database():
+            data = partial.read_bytes()
+            partial.unlink(missing_ok=True)
+            db.session.merge(ExportFile(job_id=job_id, data=data, size=len(data)))
+            stored = f"db:{job_id}"
+        else:
+            partial.replace(target)
+            stored = str(target)
+        job.status, job.progress, job.file_path, job.finished_at = "done", job.total, stored, utcnow()
         db.session.commit()
     except Exception as exc:  # the job must end in a state the page can show, whatever went wrong
         db.session.rollback()
@@ -180,6 +219,27 @@ def run_job(job_id: int) -> ExportJob | None:
         db.session.commit()
     _cleanup_quietly()
     return job
+
+
+def recover_stalled(now=None) -> list[int]:
+    """Jobs whose worker died mid-build (no heartbeat for JOB_STALL_SECONDS): queued again once, failed the
+    second time. Run by every `consult worker` at start and then periodically; commits. Returns their ids."""
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=queue.stall_seconds())
+    stalled = list(db.session.scalars(select(ExportJob).where(
+        ExportJob.status == "running", ExportJob.heartbeat_at < cutoff).with_for_update(skip_locked=True)))
+    retry = []
+    for job in stalled:
+        if (job.attempts or 0) < MAX_ATTEMPTS:
+            job.status, job.progress = "queued", 0
+            retry.append(job.id)
+        else:
+            job.status, job.error, job.finished_at = "failed", _abandoned_message(), now
+        current_app.logger.warning("export job %s lost its worker: %s", job.id, job.status)
+    db.session.commit()
+    for job_id in retry:
+        queue.enqueue("consult.exports.jobs:run_job", job_id)
+    return [job.id for job in stalled]
 
 
 def _cleanup_quietly() -> None:

@@ -27,3 +27,17 @@ class ExportJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # Written every few seconds while a worker builds the file (JOB_QUEUE=rq): a stale one means that
+    # worker died; `attempts` counts the builds started (one retry, then failed).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class ExportFile(db.Model):
+    """A finished export's bytes when EXPORT_STORAGE=database (every app server can serve the download)."""
+
+    __tablename__ = "export_files"
+
+    job_id: Mapped[int] = mapped_column(db.ForeignKey("export_jobs.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(db.LargeBinary)
+    size: Mapped[int] = mapped_column(default=0)

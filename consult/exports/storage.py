@@ -13,11 +13,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from consult.audit.models import AuditEvent
 from consult.database import utcnow
-from consult.exports.models import ExportJob
+from consult.exports.models import ExportFile, ExportJob
 from consult.extensions import db
 
 GONE_STATES = ("expired", "purged")
@@ -47,7 +47,9 @@ def gone_message(job: ExportJob, days: int) -> str:
 def _remove_file(job: ExportJob, status: str, days: int) -> bool:
     """Delete the job's file (if any) and mark the job; True when a file was deleted."""
     removed = False
-    if job.file_path:
+    if job.file_path.startswith("db:"):
+        removed = bool(db.session.execute(delete(ExportFile).where(ExportFile.job_id == job.id)).rowcount)
+    elif job.file_path:
         path = Path(job.file_path)
         removed = path.is_file()
         path.unlink(missing_ok=True)
@@ -90,6 +92,13 @@ def purge_draft_exports(draft, days: int = DEFAULT_RETENTION_DAYS) -> list[Expor
         _remove_file(job, "purged", days)
     db.session.flush()
     return jobs
+
+
+def stored_bytes(job: ExportJob) -> bytes | None:
+    """The finished file of a job kept in the database (EXPORT_STORAGE=database), or None."""
+    if not job.file_path.startswith("db:"):
+        return None
+    return db.session.scalar(select(ExportFile.data).where(ExportFile.job_id == job.id))
 
 
 def log_download(job: ExportJob, actor) -> None:

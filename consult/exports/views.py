@@ -26,7 +26,7 @@ from consult.exports.models import ExportJob
 from consult.exports.recipients import letter_counts
 from consult.exports.selection import options_for
 from consult.exports.services import start_export_job
-from consult.exports.storage import log_download, retention_days
+from consult.exports.storage import log_download, retention_days, stored_bytes
 from consult.extensions import db, login_manager
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -151,15 +151,23 @@ def download(job_id: int):
     if status in ("expired", "purged"):
         return render_template("exports/job.html", job=job, status=status, message=message,
                                draft=db.session.get(Draft, job.draft_id)), 410
-    path = Path(job.file_path) if job.file_path else None
-    if status != "done" or path is None or not path.is_file():
+    if status != "done":
         abort(404)
-    if path.resolve().parent != Path(current_app.config["EXPORT_DIR"]).resolve():
-        abort(404)
-    log_download(job, current_user)
-    response = send_file(path, as_attachment=True, download_name=job.filename)
-    response.headers["Content-Disposition"] = content_disposition(
-        job.filename, f"export-{job.id}{path.suffix}")
+    data = stored_bytes(job)
+    if data is not None:  # EXPORT_STORAGE=database: any app server serves it
+        log_download(job, current_user)
+        response = send_file(io.BytesIO(data), as_attachment=True, download_name=job.filename)
+        suffix = Path(job.filename).suffix
+    else:
+        path = Path(job.file_path) if job.file_path else None
+        if path is None or not path.is_file():
+            abort(404)
+        if path.resolve().parent != Path(current_app.config["EXPORT_DIR"]).resolve():
+            abort(404)
+        log_download(job, current_user)
+        response = send_file(path, as_attachment=True, download_name=job.filename)
+        suffix = path.suffix
+    response.headers["Content-Disposition"] = content_disposition(job.filename, f"export-{job.id}{suffix}")
     return response
 
 
