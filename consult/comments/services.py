@@ -104,25 +104,36 @@ def replayed_comment(key: str | None, draft, *, body, reason="", proposed_text="
             and content == (existing.body, existing.reason, existing.proposed_text)
             and all(getattr(existing, name) == value for name, value in provenance.items()))
     if not same:
-        raise IdempotencyConflict(_("录入编号 %(key)s 已用于另一条意见（%(receipt)s），本条未保存。请作为新意见重新保存。",
-                                    key=key, receipt=existing.receipt_code), "idempotency_key")
+        raise _key_taken(existing)
     existing.replayed = True
     return existing
 
 
+def _key_taken(existing: Comment) -> IdempotencyConflict:
+    return IdempotencyConflict(_("录入编号 %(key)s 已用于另一条意见（%(receipt)s），本条未保存。请作为新意见重新保存。",
+                                 key=existing.idempotency_key, receipt=existing.receipt_code),
+                               "idempotency_key")
+
+
+_SAME_SUBMISSION = ("draft_id", "body", "reason", "proposed_text", "channel", "contact_point_id", "meeting_id")
+
+
 def _save(comment: Comment, action: str, actor, **details) -> Comment:
-    db.session.add(comment)
     if comment.idempotency_key is not None:
         try:
             with db.session.begin_nested():  # a concurrent repeat of the same key: return the first one
+                db.session.add(comment)
                 db.session.flush()
         except IntegrityError:
             existing = db.session.scalar(
                 select(Comment).where(Comment.idempotency_key == comment.idempotency_key))
             if existing is None:
                 raise
+            if any(getattr(existing, name) != getattr(comment, name) for name in _SAME_SUBMISSION):
+                raise _key_taken(existing) from None
             existing.replayed = True
             return existing
+    db.session.add(comment)
     db.session.flush()
     enqueue("comment", comment.id)
     record(actor, action, comment, receipt_code=comment.receipt_code, anchor_kind=comment.anchor_kind,

@@ -149,3 +149,34 @@ def test_repeat_of_an_entry_stored_before_the_new_version_answers_with_it(client
     again = _post(client, meeting, key="0b0b0b0b-before-new-version", version_id=str(first_version))
     assert again.status_code == 302 and again.headers["Location"] == stored.headers["Location"]
     assert _count(db) == 1
+
+
+def test_two_requests_racing_with_the_same_key_store_one(db, meeting, facilitator, draft, monkeypatch):
+    """The second request checked for the key before the first committed: the unique key catches it."""
+    from consult.comments import services
+
+    first = enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3",
+                          body="同时发出的两次。", actor=facilitator, idempotency_key="race-0000-key")
+    db.session.commit()
+    # The check came too early: the first request had not committed yet.
+    monkeypatch.setattr(services, "replayed_comment", lambda *args, **kwargs: None)
+    second = enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3",
+                           body="同时发出的两次。", actor=facilitator, idempotency_key="race-0000-key")
+    db.session.commit()
+    assert second.id == first.id and second.replayed is True
+    assert _count(db) == 1
+
+
+def test_racing_request_with_the_same_key_but_another_body_is_refused(db, meeting, facilitator, draft,
+                                                                      monkeypatch):
+    from consult.comments import services
+
+    enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3", body="第一条。",
+                  actor=facilitator, idempotency_key="race-0001-key")
+    db.session.commit()
+    monkeypatch.setattr(services, "replayed_comment", lambda *args, **kwargs: None)
+    with pytest.raises(IdempotencyConflict):
+        enter_comment(draft, contact_point=meeting.contact_point, meeting=meeting, anchor="3", body="另一条。",
+                      actor=facilitator, idempotency_key="race-0001-key")
+    db.session.rollback()
+    assert [c.body for c in db.session.scalars(select(Comment))] == ["第一条。"]
