@@ -41,7 +41,8 @@ class ReleasedDecision(db.Model):
 
     __tablename__ = "released_decisions"
 
-    comment_id: Mapped[int] = mapped_column(db.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(db.ForeignKey("comments.id", ondelete="CASCADE"),
+                                            primary_key=True)
     draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     decision: Mapped[str | None] = mapped_column(db.String(20))
     reason: Mapped[str] = mapped_column(db.Text, default="")
@@ -56,7 +57,8 @@ class ArticleSummary(db.Model):
     """Staff's summary of what changed in an article and why, and the copy last released."""
 
     __tablename__ = "article_summaries"
-    __table_args__ = (db.UniqueConstraint("draft_id", "article_id", name="uq_article_summaries_draft_article"),)
+    __table_args__ = (
+        db.UniqueConstraint("draft_id", "article_id", name="uq_article_summaries_draft_article"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)

@@ -166,7 +166,8 @@ def iter_records(report, after_id: int = 0, limit: int | None = None) -> Iterato
     query = (select(*_COLUMNS, src.c.decision, src.c.reason, ContactPoint.district)
              .join(src, src.c.comment_id == Comment.id)
              .outerjoin(ContactPoint, Comment.contact_point_id == ContactPoint.id)
-             .where(Comment.id > after_id).order_by(Comment.id).limit(limit).execution_options(yield_per=BATCH))
+             .where(Comment.id > after_id).order_by(Comment.id).limit(limit)
+             .execution_options(yield_per=BATCH))
     width = len(_COLUMNS)
     for row in db.session.execute(query):
         comment = _Counted(*row[:width])

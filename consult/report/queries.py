@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.comments.models import Comment
-from consult.comments.vocabulary import ANCHOR, CHANNEL, DECISION_OR_UNDECIDED, UNDECIDED
+from consult.comments.vocabulary import ANCHOR, CHANNEL, DECISION_OR_UNDECIDED, TEXT_ANCHORS, UNDECIDED
 from consult.contact_points.models import ContactPoint, Meeting
 from consult.drafts.models import Article, Draft, DraftVersion
 from consult.extensions import db
@@ -65,6 +65,12 @@ def release_of(draft: Draft) -> ReportRelease | None:
     return db.session.get(ReportRelease, draft.id)
 
 
+def article_summary(draft: Draft, article: Article) -> ArticleSummary | None:
+    """Staff's summary of what changed in this article, if one was written."""
+    return db.session.scalar(select(ArticleSummary).where(
+        ArticleSummary.draft_id == draft.id, ArticleSummary.article_id == article.id))
+
+
 def released_drafts() -> list[Draft]:
     """Drafts whose report is public, newest release first."""
     return list(db.session.scalars(select(Draft).join(ReportRelease, ReportRelease.draft_id == Draft.id)
@@ -91,8 +97,8 @@ def load_report(draft: Draft, *, preview: bool) -> Report:
     """The report of a draft: released when there is a release (and not asked for a preview), else live."""
     release = release_of(draft)
     if release is not None and not preview:
-        source = (select(ReleasedDecision.comment_id.label("comment_id"), ReleasedDecision.decision.label("decision"),
-                         ReleasedDecision.reason.label("reason"))
+        source = (select(ReleasedDecision.comment_id.label("comment_id"),
+                         ReleasedDecision.decision.label("decision"), ReleasedDecision.reason.label("reason"))
                   .where(ReleasedDecision.draft_id == draft.id).subquery("decisions"))
         version = release.version or report_version(draft)
         return Report(draft, release, version, False, source)
@@ -105,7 +111,8 @@ def load_report(draft: Draft, *, preview: bool) -> Report:
 
 def _counted(report: Report, *columns):
     src = report.source
-    return select(*columns, func.count(src.c.comment_id)).select_from(src).join(Comment, Comment.id == src.c.comment_id)
+    return (select(*columns, func.count(src.c.comment_id)).select_from(src)
+            .join(Comment, Comment.id == src.c.comment_id))
 
 
 def article_rows(report: Report) -> list[ArticleRow]:
@@ -115,14 +122,14 @@ def article_rows(report: Report) -> list[ArticleRow]:
     for kind, article_id, decision, n in db.session.execute(
             _counted(report, Comment.anchor_kind, Comment.article_id, src.c.decision)
             .group_by(Comment.anchor_kind, Comment.article_id, src.c.decision)):
-        key = article_id if article_id is not None else ("new_article" if kind in ("article", "paragraph", "item")
-                                                         else kind)
+        # a comment on an article that no longer exists counts with 新增条款 (not lost)
+        key = article_id if article_id is not None else ("new_article" if kind in TEXT_ANCHORS else kind)
         row = counts.setdefault(key, Counter())
         row[decision or UNDECIDED] += n
     summaries = _summaries(report)
     version = report.version
-    rows = [ArticleRow(kind, ANCHOR.label(kind), counts=dict(counts.pop(kind))) for kind in ("general", "title")
-            if kind in counts]
+    rows = [ArticleRow(kind, ANCHOR.label(kind), counts=dict(counts.pop(kind)))
+            for kind in ("general", "title") if kind in counts]
     seen_division = None
     for article in (version.articles if version is not None else []):
         heading = ""
@@ -136,7 +143,8 @@ def article_rows(report: Report) -> list[ArticleRow]:
         rows.append(ArticleRow(article.id, article.label, article.caption or "", "", article,
                                dict(counts.pop(article.id)), summaries.get(article.id, "")))
     if "new_article" in counts:
-        rows.append(ArticleRow("new_article", ANCHOR.label("new_article"), counts=dict(counts.pop("new_article"))))
+        rows.append(ArticleRow("new_article", ANCHOR.label("new_article"),
+                               counts=dict(counts.pop("new_article"))))
     return rows
 
 

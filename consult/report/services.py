@@ -127,11 +127,12 @@ def release_report(draft: Draft, user, now=None) -> ReportRelease:
 
 
 def released_decisions(draft: Draft, since_revision: int = 0) -> Iterator[tuple[Comment, ReleasedDecision]]:
-    """(comment, its released decision) for every counted comment whose decision changed after `since_revision`.
+    """(comment, its released decision) for each counted comment whose decision changed after a revision.
 
     `since_revision=0` gives every released comment; in comment order, loaded in batches.
     """
-    query = (select(Comment, ReleasedDecision).join(ReleasedDecision, ReleasedDecision.comment_id == Comment.id)
+    query = (select(Comment, ReleasedDecision)
+             .join(ReleasedDecision, ReleasedDecision.comment_id == Comment.id)
              .where(ReleasedDecision.draft_id == draft.id, ReleasedDecision.changed_in > since_revision)
              .order_by(Comment.id).execution_options(yield_per=1000))
     for comment, released in db.session.execute(query):

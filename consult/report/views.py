@@ -64,7 +64,8 @@ def chart(draft_id: int, name: str):
     report = load_report(draft_id)
     if name not in charts.CHARTS:
         abort(404)
-    response = Response(charts.render_chart(name, charts.chart_series(report, name)), mimetype="image/svg+xml")
+    svg = charts.render_chart(name, charts.chart_series(report, name))
+    response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "no-store" if report.preview else "public, max-age=300"
     return response
 
@@ -113,14 +114,16 @@ def _streamed(report, fmt: str):
 def dictionary(draft_id: int):
     """What each column of the open data means, and what the open data leaves out."""
     report = load_report(draft_id)
-    return render_template("report/dictionary.html", report=report, draft=report.draft, fields=opendata.FIELDS)
+    return render_template("report/dictionary.html", report=report, draft=report.draft,
+                           fields=opendata.FIELDS)
 
 
 @bp.route("/drafts/<int:draft_id>/schema.json")
 def schema(draft_id: int):
     """The open data's columns as a Table Schema (JSON)."""
     load_report(draft_id)
-    return Response(json.dumps(opendata.table_schema(), ensure_ascii=False, indent=1), mimetype="application/json")
+    return Response(json.dumps(opendata.table_schema(), ensure_ascii=False, indent=1),
+                    mimetype="application/json")
 
 
 def _download(response: Response, report, ext: str) -> Response:
@@ -189,8 +192,7 @@ def save_summary(draft_id: int, article_id: int):
 @bp.app_template_global("article_summary")
 def article_summary(draft, article) -> ArticleSummary | None:
     """The summary staff wrote for this article (the workbench article page shows and edits it)."""
-    return db.session.scalar(db.select(ArticleSummary).where(
-        ArticleSummary.draft_id == draft.id, ArticleSummary.article_id == article.id))
+    return queries.article_summary(draft, article)
 
 
 @bp.app_template_global("report_is_released")
