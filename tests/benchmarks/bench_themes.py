@@ -5,7 +5,7 @@ Usage: python tests/benchmarks/bench_themes.py [--size N] [--workdir DIR]
 
 Data: the sample draft (53 articles) plus N comments in a SQLite file. Comments are spread over the
 articles and the three non-article sections with a skewed (Zipf 0.8) distribution, as real drafts draw
-most comments on a few articles (the busiest gets ~10 %: past 3,000 comments the clustering samples). Each
+most comments on a few articles (the busiest gets ~10 %: past 2,000 comments the clustering samples). Each
 section gets 3 topics drawn from the 24 of tests/themes/corpus.py (so a topic recurs across articles); a
 comment is a paraphrase of its topic, half of them followed by an unrelated clause of the sample
 comments, and 8 % are pure noise (random clauses, no topic).
