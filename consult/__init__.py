@@ -90,11 +90,15 @@ def register_extensions(app: Flask) -> None:
     from consult.search.hooks import init_app as init_search_hooks
 
     init_search_hooks(app)
+    from consult.notifications.hooks import init_app as init_notification_hooks
+
+    init_notification_hooks(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package: name = package = template folder = URL prefix."""
     from consult.accounts.views import bp as accounts_bp
+    from consult.citizens import views as citizen_views  # noqa: F401  (register, reset, 我的意见 on accounts)
     from consult.admin import api_tokens  # noqa: F401  (the API token pages, on the admin blueprint)
     from consult.admin.views import bp as admin_bp
     from consult.api.views import bp as api_bp
@@ -116,6 +120,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_bp)
     app.register_blueprint(api_bp)  # /api/v1/… (JSON), /api/openapi.json, /api/docs
     app.register_blueprint(themes_bp)  # /themes/…: key terms, clusters and 意见要点 for staff
+    from consult.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)  # /notifications/…: unsubscribe, staff status per release
     app.add_url_rule("/", "index", index)
 
 

@@ -53,6 +53,23 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes;20 per day")
     LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes;100 per day")
     RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "20 per minute;200 per day")
+    # Citizen accounts: registrations and password-reset requests per address; token lifetimes (seconds).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour;20 per day")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour;20 per day")
+    EMAIL_VERIFY_MAX_AGE = int(os.environ.get("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600))
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    # Outgoing mail (consult/mail.py); an empty MAIL_SERVER disables mail (messages are only logged).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "consult@localhost")
+    # Notifications: a failed send is retried after 1, 2, 4 … minutes, at most this many attempts.
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 6))
+    NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", 60))
+    NOTIFY_AUTOSTART = True  # start a release's notification job after the release commits
     # API: submissions per token (another system speaks for many residents); CORS origins, comma-separated
     # (empty: no cross-origin access at all).
     API_COMMENT_RATE_LIMIT = os.environ.get("API_COMMENT_RATE_LIMIT", "120 per minute;5000 per day")
@@ -94,6 +111,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     SEARCH_INDEXING = "inline"
     SERVER_NAME = None
+    NOTIFY_AUTOSTART = False  # tests run notification jobs themselves
 
 
 CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}

@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
     last_login_at: Mapped[object | None] = mapped_column(db.DateTime)
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Citizens who registered themselves (registered_at set) sign in only once their e-mail is verified.
+    registered_at: Mapped[object | None] = mapped_column(db.DateTime)
+    email_verified_at: Mapped[object | None] = mapped_column(db.DateTime)
 
     contact_points = relationship("ContactPoint", secondary=user_contact_points, back_populates="facilitators",
                                   order_by="ContactPoint.code")
@@ -66,6 +69,11 @@ class User(UserMixin, db.Model):
             self.session_version = type(self).session_version + 1
 
     @property
+    def email_verification_pending(self) -> bool:
+        """A self-registered account whose e-mail address has not been verified yet."""
+        return self.registered_at is not None and self.email_verified_at is None
+
+    @property
     def is_active(self) -> bool:  # flask-login reads this
         return self.active
 
@@ -76,6 +84,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class DraftFollow(db.Model):
+    """A citizen follows a draft (关注草案): it is listed on their 我的意见 page."""
+
+    __tablename__ = "draft_follows"
+
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[object] = mapped_column(db.DateTime, default=utcnow)
+
+    draft = relationship("Draft")
 
 
 @login_manager.user_loader

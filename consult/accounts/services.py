@@ -90,6 +90,8 @@ def sign_in(username: str, password: str) -> User:
     user = authenticate(username, password)
     if user is None:
         raise AccountError(_("用户名或密码不正确。"), "password")
+    if user.email_verification_pending:  # a self-registered citizen who has not opened the link yet
+        raise AccountError(_("请先打开验证邮件中的链接验证邮箱，然后再登录。没有收到？可在注册页重新发送。"), "username")
     user.rotate_sessions()
     db.session.flush()
     record(user, "user.login", user)

@@ -123,6 +123,8 @@ class Comment(db.Model):
     # Chosen by the sender (offline entry's per-entry UUID, an API client's key): a repeat returns this comment.
     idempotency_key: Mapped[str | None] = mapped_column(db.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    # The citizen account this comment belongs to (signed in when commenting, or claimed by receipt code).
+    owner_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow)
 

@@ -145,12 +145,17 @@ def _save(comment: Comment, action: str, actor, **details) -> Comment:
 def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text="", commenter_name="",
                           commenter_category="", contact="", wants_feedback=False,
                           consent_personal_info=False, consent_publish_name=False, is_minor=False,
-                          actor=None, idempotency_key=None) -> Comment:
+                          actor=None, idempotency_key=None, owner=None) -> Comment:
     """A citizen's comment from the public form: channel online, awaiting moderation, with a receipt code.
+
+    `owner`: the citizen account the comment belongs to (my comments); by default the actor when the
+    actor is a citizen, None for anyone else.
 
     With `idempotency_key`, a repeat of the same submission returns the comment stored the first time
     (`comment.replayed` is True) instead of storing it twice, even after the window closed.
     """
+    if owner is None and getattr(actor, "role", None) == "citizen":
+        owner = actor
     idempotency_key = clean_idempotency_key(idempotency_key)
     replay = replayed_comment(idempotency_key, draft, body=body, reason=reason, proposed_text=proposed_text,
                               channel="online")
@@ -163,7 +168,8 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
         consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
         is_minor=is_minor, actor=actor, channel="online", moderation_state="pending",
-        submitted_on=utcnow().date(), idempotency_key=idempotency_key)
+        submitted_on=utcnow().date(), idempotency_key=idempotency_key,
+        owner_id=owner.id if owner is not None else None)
     return _save(comment, "comment.submit", actor)
 
 
