@@ -50,7 +50,8 @@ def fail_if_abandoned(run: ThemeRun, now=None) -> bool:
 
 def launch(app, run_id: int) -> threading.Thread:
     """Start computing a committed, queued run in a daemon thread; returns the thread."""
-    thread = threading.Thread(target=_run_in_app, args=(app, run_id), name=f"themes-run-{run_id}", daemon=True)
+    thread = threading.Thread(target=_run_in_app, args=(app, run_id), name=f"themes-run-{run_id}",
+                              daemon=True)
     with _lock:
         _threads[run_id] = thread
     thread.start()
@@ -90,7 +91,8 @@ class _Progress:
         self.last = now
         table = ThemeRun.__table__
         with db.engine.begin() as connection:
-            connection.execute(update(table).where(table.c.id == self.run_id).values(progress=done, total=total))
+            connection.execute(update(table).where(table.c.id == self.run_id)
+                               .values(progress=done, total=total))
 
 
 def run_job(run_id: int) -> ThemeRun | None:

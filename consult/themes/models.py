@@ -45,7 +45,8 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(db.ForeignKey("theme_runs.id", ondelete="CASCADE"), index=True)
     draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
-    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"),
+                                                   index=True)
     anchor_kind: Mapped[str] = mapped_column(db.String(20), default="article")
     rank: Mapped[int] = mapped_column(default=0)  # 1 = the largest cluster of its anchor
     size: Mapped[int] = mapped_column(default=0)
@@ -63,8 +64,8 @@ class ThemeMember(db.Model):
     __tablename__ = "theme_members"
 
     theme_id: Mapped[int] = mapped_column(db.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True)
-    comment_id: Mapped[int] = mapped_column(db.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    comment_id: Mapped[int] = mapped_column(db.ForeignKey("comments.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -75,7 +76,8 @@ class KeyTerm(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(db.ForeignKey("theme_runs.id", ondelete="CASCADE"), index=True)
-    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"),
+                                                   index=True)
     anchor_kind: Mapped[str] = mapped_column(db.String(20), default="article")
     rank: Mapped[int] = mapped_column(default=0)
     term: Mapped[str] = mapped_column(db.String(50))
@@ -90,7 +92,8 @@ class ArticlePoints(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
-    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(db.ForeignKey("articles.id", ondelete="CASCADE"),
+                                                   index=True)
     anchor_kind: Mapped[str] = mapped_column(db.String(20), default="article")
     text: Mapped[str] = mapped_column(db.Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))

@@ -13,7 +13,8 @@ MEMBERS_PER_PAGE = 20
 
 def latest_run(draft) -> ThemeRun | None:
     """The draft's newest run whatever its state (what the overview reports)."""
-    return db.session.scalar(select(ThemeRun).where(ThemeRun.draft_id == draft.id).order_by(ThemeRun.id.desc()))
+    return db.session.scalar(select(ThemeRun).where(ThemeRun.draft_id == draft.id)
+                             .order_by(ThemeRun.id.desc()))
 
 
 def shown_run(draft) -> ThemeRun | None:
@@ -44,7 +45,8 @@ def anchor_themes(run: ThemeRun | None, article_id: int | None, anchor_kind: str
     return list(db.session.scalars(query.options(selectinload(Theme.representative)).order_by(Theme.rank)))
 
 
-def members_page(theme: Theme, page: int = 1, per_page: int = MEMBERS_PER_PAGE) -> tuple[list[Comment], int, int]:
+def members_page(theme: Theme, page: int = 1,
+                 per_page: int = MEMBERS_PER_PAGE) -> tuple[list[Comment], int, int]:
     """One page of a cluster's comments (representative first): (comments, total, page clamped)."""
     total = db.session.scalar(select(func.count()).select_from(ThemeMember)
                               .where(ThemeMember.theme_id == theme.id)) or 0
@@ -78,7 +80,8 @@ def overview(run: ThemeRun | None) -> dict:
     for article_id, anchor_kind, term in db.session.execute(
             select(KeyTerm.article_id, KeyTerm.anchor_kind, KeyTerm.term)
             .where(KeyTerm.run_id == run.id, KeyTerm.rank <= 5).order_by(KeyTerm.rank)):
-        out.setdefault((article_id, anchor_kind), {"themes": 0, "clustered": 0, "terms": []})["terms"].append(term)
+        row = out.setdefault((article_id, anchor_kind), {"themes": 0, "clustered": 0, "terms": []})
+        row["terms"].append(term)
     return out
 
 

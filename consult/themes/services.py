@@ -43,7 +43,8 @@ def analysable_count(draft) -> int:
 def active_run(draft) -> ThemeRun | None:
     """The draft's run still queued or running, if any."""
     return db.session.scalar(select(ThemeRun).where(
-        ThemeRun.draft_id == draft.id, ThemeRun.status.in_(("queued", "running"))).order_by(ThemeRun.id.desc()))
+        ThemeRun.draft_id == draft.id, ThemeRun.status.in_(("queued", "running")))
+        .order_by(ThemeRun.id.desc()))
 
 
 def start_run(draft, *, actor, params: dict | None = None) -> ThemeRun:
@@ -117,8 +118,9 @@ def _store(run: ThemeRun, results, ids: list[int]) -> None:
                                   term=term.word[:50], score=term.score, comments=term.comments))
         for rank, cluster in enumerate(result.clusters, 1):
             themes.append(Theme(run_id=run.id, draft_id=run.draft_id, article_id=article_id,
-                                anchor_kind=anchor_kind, rank=rank, size=cluster.size, cohesion=cluster.cohesion,
-                                terms=[t.word for t in cluster.terms], representative_id=ids[cluster.representative]))
+                                anchor_kind=anchor_kind, rank=rank, size=cluster.size,
+                                cohesion=cluster.cohesion, terms=[t.word for t in cluster.terms],
+                                representative_id=ids[cluster.representative]))
             member_lists.append(cluster.members)
     if term_rows:
         db.session.execute(insert(KeyTerm), term_rows)

@@ -105,7 +105,8 @@ def points(draft_id: int, key: str):
     draft = load_draft(draft_id)
     _article, article_id, anchor_kind = _anchor(draft, key)
     form = PointsForm()
-    return perform(lambda: services.save_points(draft, article_id, anchor_kind, form.text.data, actor=current_user),
+    return perform(lambda: services.save_points(draft, article_id, anchor_kind, form.text.data,
+                                                actor=current_user),
                    form=form, success=_("意见要点已保存。"),
                    redirect_to=url_for("themes.article", draft_id=draft.id, key=key) + "#points",
                    rerender=lambda: render_article(draft, key, {"points": form}))
@@ -133,7 +134,8 @@ def decide(theme_id: int):
     key = _theme_key(theme)
     form = DecisionForm().for_target(f"t{theme.id}")
     back = url_for("themes.article", draft_id=draft.id, key=key) + f"#t-{theme.id}"
-    return perform(lambda: services.decide_theme(theme, form.decision.data, form.reason.data, actor=current_user),
+    return perform(lambda: services.decide_theme(theme, form.decision.data, form.reason.data,
+                                                 actor=current_user),
                    form=form, success=lambda n: _("已对 %(n)s 条意见统一作出处理。", n=n), redirect_to=back,
                    rerender=lambda: render_article(draft, key, {"theme": theme.id, "form": form}))
 

@@ -45,8 +45,8 @@ def _consultation(app) -> int:
         version = import_draft(TEXT.encode("utf-8"), "themes.txt", actor=staff)
         publish_draft(version.draft, utcnow() - timedelta(days=3), utcnow() + timedelta(days=10), actor=staff)
         for _group, _topic, body in planted(1, 60, seed=9):
-            enter_comment(version.draft, contact_point=point, anchor="2", body=body, submitted_on=date.today(),
-                          actor=staff)
+            enter_comment(version.draft, contact_point=point, anchor="2", body=body,
+                          submitted_on=date.today(), actor=staff)
         db.session.flush()
         return version.draft.id
 

@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from consult.themes import analysis
-from consult.themes.analysis import Params, analyse
+from consult.themes.analysis import analyse
 from tests.themes.corpus import TOPICS, planted
 
 

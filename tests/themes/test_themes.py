@@ -66,14 +66,15 @@ def test_a_new_run_replaces_the_older_one(db, analysed, staff):
     assert second.status == "done" and second.id != first_id
     db.session.expire_all()
     assert db.session.get(ThemeRun, first_id) is None
-    assert _count(db, Theme, Theme.run_id == first_id) == 0 and _count(db, KeyTerm, KeyTerm.run_id == first_id) == 0
+    assert _count(db, Theme, Theme.run_id == first_id) == 0
+    assert _count(db, KeyTerm, KeyTerm.run_id == first_id) == 0
     assert queries.shown_run(draft).id == second.id
 
 
 def test_deciding_a_cluster_decides_every_member_audited(db, analysed, staff, client, auth):
     draft, _truth, run = analysed
     theme = queries.anchor_themes(run, _article(draft, "2").id)[0]
-    members = [m.comment_id for m in db.session.scalars(select(ThemeMember).where(ThemeMember.theme_id == theme.id))]
+    members = list(db.session.scalars(select(ThemeMember.comment_id).where(ThemeMember.theme_id == theme.id)))
     auth.login(staff)
     response = client.post(f"/themes/clusters/{theme.id}/decision",
                            data={"decision": "partly_adopted", "reason": "已在第二条中体现。"})
@@ -96,7 +97,8 @@ def test_a_refused_cluster_decision_changes_nothing(db, analysed, staff, client,
     theme = queries.anchor_themes(run, _article(draft, "1").id)[0]
     auth.login(staff)
     before = _count(db, AuditEvent)
-    response = client.post(f"/themes/clusters/{theme.id}/decision", data={"decision": "not_adopted", "reason": ""})
+    response = client.post(f"/themes/clusters/{theme.id}/decision",
+                           data={"decision": "not_adopted", "reason": ""})
     assert response.status_code == 422
     assert "必须说明理由" in response.get_data(as_text=True)
     assert _count(db, Comment, Comment.decision.is_not(None)) == 0
@@ -155,7 +157,8 @@ def test_points_are_prefilled_saved_and_printed_in_the_summary(db, analysed, sta
     saved = db.session.scalar(select(ArticlePoints).where(ArticlePoints.article_id == article.id))
     assert saved.text == text and saved.updated_by_id == staff.id
     assert "停车位不足，建议增建停车场。" in client.get(f"/themes/drafts/{draft.id}/articles/1").get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "themes.points")).details["after"] == text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "themes.points"))
+    assert event.details["after"] == text
 
     out = io.BytesIO()
     export_summary(draft, out, include_points=True, actor=staff)
