@@ -24,7 +24,8 @@ _lock = threading.Lock()
 ABANDONED_AFTER = timedelta(minutes=30)
 
 
-def _abandoned_message() -> str:
+def abandoned_message() -> str:
+    """What a run whose worker died reads as."""
     return _("分析中断：进行分析的进程已退出，请重新分析。")
 
 
@@ -43,7 +44,7 @@ def fail_if_abandoned(run: ThemeRun, now=None) -> bool:
     """Mark a run whose process died as failed (flush); True if it changed."""
     if not is_abandoned(run, now):
         return False
-    run.status, run.error, run.finished_at = "failed", _abandoned_message(), utcnow()
+    run.status, run.error, run.finished_at = "failed", abandoned_message(), utcnow()
     db.session.flush()
     return True
 

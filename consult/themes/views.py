@@ -50,10 +50,11 @@ def draft(draft_id: int):
     """The analysis of a draft: its state, the button that (re)starts it, every article's key terms."""
     draft = load_draft(draft_id)
     run = queries.latest_run(draft)
-    if run is not None and jobs.fail_if_abandoned(run):
-        db.session.commit()
+    abandoned = run is not None and jobs.is_abandoned(run)  # shown as failed; a GET never writes
+    state = "failed" if abandoned else getattr(run, "status", None)
+    error = jobs.abandoned_message() if abandoned else getattr(run, "error", "")
     shown = queries.shown_run(draft)
-    return render_template("themes/draft.html", draft=draft, run=run, shown=shown,
+    return render_template("themes/draft.html", draft=draft, run=run, state=state, error=error, shown=shown,
                            overview=queries.overview(shown), articles=draft.current_version.articles,
                            comments=services.analysable_count(draft), non_article=NON_ARTICLE_ANCHORS)
 

@@ -263,3 +263,22 @@ def test_staff_start_the_job_from_the_workbench(db, corpus, staff, client, auth)
     db.session.expire_all()
     assert db.session.get(ThemeRun, run.id).status == "done"
     assert "上次分析" in client.get(f"/themes/drafts/{draft.id}").get_data(as_text=True)
+
+
+def test_a_run_whose_worker_died_reads_as_failed_and_can_be_restarted(db, corpus, staff, client, auth):
+    from datetime import timedelta
+
+    from consult.database import utcnow
+
+    draft, _truth = corpus
+    stale = start_run(draft, actor=staff)
+    stale.created_at = utcnow() - jobs.ABANDONED_AFTER - timedelta(minutes=1)
+    db.session.commit()
+    auth.login(staff)
+    page = client.get(f"/themes/drafts/{draft.id}").get_data(as_text=True)
+    assert "分析中断" in page and 'http-equiv="refresh"' not in page
+    db.session.expire_all()
+    assert db.session.get(ThemeRun, stale.id).status == "queued"  # the page only reads
+    fresh = start_run(draft, actor=staff)
+    db.session.commit()
+    assert db.session.get(ThemeRun, stale.id).status == "failed" and fresh.status == "queued"
