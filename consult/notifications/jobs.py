@@ -67,11 +67,11 @@ def run_batch(batch_id: int, *, rounds: int | None = None) -> dict:
         db.session.commit()
     rounds = rounds if rounds is not None else int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 6)
     counts = {}
-    for _ in range(max(1, rounds)):
+    for round_ in range(max(1, rounds)):
         counts = services.send_due()
         due = db.session.scalar(select(func.min(Notification.next_attempt_at)).where(
             Notification.batch_id == batch_id, Notification.status == "pending"))
-        if due is None:
+        if due is None or round_ == rounds - 1:
             break
         time.sleep(max(0.0, min(3600.0, (due - utcnow()).total_seconds())))
     return counts
