@@ -135,3 +135,38 @@ def test_staff_status_page_shows_sent_pending_failed_from_the_release_page(clien
     assert client.get(f"/notifications/drafts/{draft.id}").status_code == 200
     client.post("/accounts/logout")
     assert client.get(f"/notifications/drafts/{draft.id}").status_code in (302, 401)
+
+
+def test_verified_citizen_is_told_about_their_own_comments(db, decided, staff, smtp):
+    from consult.accounts.models import User
+    from consult.comments.services import submit_online_comment  # noqa: F401
+
+    draft, comments = decided
+    citizen = User(username="li@example.com", email="li@example.com", role="citizen", display_name="李",
+                   registered_at=utcnow(), email_verified_at=utcnow(), password_hash="x")
+    unverified = User(username="zhao@example.com", email="zhao@example.com", role="citizen", display_name="赵",
+                      registered_at=utcnow(), password_hash="x")
+    db.session.add_all([citizen, unverified])
+    db.session.flush()
+    comments["li"].owner_id = citizen.id  # li asked for no feedback by contact, but has a verified account
+    comments["phone"].owner_id = unverified.id
+    db.session.commit()
+    smtp.start()
+    run_batch(_release(db, draft, staff).id, rounds=1)
+    (message,) = smtp.to("li@example.com")
+    assert comments["li"].receipt_code in body_of(message) and comments["w1"].receipt_code not in body_of(message)
+    assert not smtp.to("zhao@example.com")
+
+
+def test_cli_send_plans_and_sends_what_is_due(db, decided, staff, smtp, runner):
+    draft, _ = decided
+    release_report(draft, staff)
+    db.session.commit()  # NOTIFY_AUTOSTART is off in tests: nothing planned or sent yet
+    smtp.start()
+    result = runner.invoke(args=["notifications", "send"])
+    assert result.exit_code == 0, result.output
+    assert "sent 2" in result.output and len(smtp.messages) == 2
+    again = runner.invoke(args=["notifications", "send"])
+    assert "sent 0" in again.output and len(smtp.messages) == 2
+    status = runner.invoke(args=["notifications", "status"])
+    assert f"draft {draft.id} release 1 (planned): pending 0, sending 0, sent 2" in status.output
