@@ -161,8 +161,8 @@ def child_baseline(workdir: Path, draft_id: int, k: int) -> dict:
         names = vectorizer.get_feature_names_out()
         terms = [[names[j] for j in np.argsort(-centre)[:10]] for centre in model.cluster_centers_]
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        figures = {"seconds": seconds, "cpu": cpu, "ari": _ari(workdir, dict(zip(ids, model.labels_.tolist()))),
-                   "clusters": len(terms)}
+        labels = dict(zip(ids, model.labels_.tolist()))
+        figures = {"seconds": seconds, "cpu": cpu, "ari": _ari(workdir, labels), "clusters": len(terms)}
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -197,11 +197,13 @@ def main() -> None:
     print(f"data: {args.size} comments, {info['labels']} planted (section, topic) pairs "
           f"({time.perf_counter() - started:.0f} s); {os.cpu_count()} cores")
     ours = _child("ours", workdir, info["draft_id"], info["labels"])
-    print(f"ours:     {ours['seconds']:.1f} s (cpu {ours['cpu']:.1f} s, analysis {ours['analysis_s']:.1f} s), "
+    print(f"ours:     {ours['seconds']:.1f} s (cpu {ours['cpu']:.1f} s, "
+          f"analysis {ours['analysis_s']:.1f} s), "
           f"peak {ours['peak_mb']:.0f} MB, {ours['themes']} clusters holding {ours['clustered']} comments, "
           f"{ours['key_terms']} key terms, ARI {ours['ari']}")
     baseline = _child("baseline", workdir, info["draft_id"], info["labels"])
-    print(f"baseline: {baseline['seconds']:.1f} s (cpu {baseline['cpu']:.1f} s), peak {baseline['peak_mb']:.0f} MB, "
+    print(f"baseline: {baseline['seconds']:.1f} s (cpu {baseline['cpu']:.1f} s), "
+          f"peak {baseline['peak_mb']:.0f} MB, "
           f"k={baseline['clusters']}, ARI {baseline['ari']}")
     ratio = ours["seconds"] / baseline["seconds"] if baseline["seconds"] else float("nan")
     print(json.dumps({
