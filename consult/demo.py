@@ -157,6 +157,7 @@ def load_demo(comments: bool = True, calendar: DemoCalendar | None = None) -> di
     if comments:
         summary["comments"] = load_sample_comments(version.draft, calendar)
         summary["qr_comments"] = load_poster_comments(version.draft)
+        summary["themes"] = load_themes(version.draft)
     summary["api_token"] = load_api_token()
     db.session.flush()
     return summary
@@ -195,6 +196,15 @@ def load_poster_comments(draft) -> int:
                 for anchor, body, name in POSTER_COMMENTS]
     publish_comment(comments[0], actor=None)
     return len(comments)
+
+
+def load_themes(draft) -> int:
+    """The draft's key terms and clusters (意见主题), as 分析意见主题 on the workbench computes them."""
+    from consult.themes.services import compute_run, start_run
+
+    db.session.flush()
+    run = compute_run(start_run(draft, actor=None))
+    return run.total
 
 
 def load_api_token() -> str:

@@ -40,9 +40,12 @@ STOP_WORDS = frozenset("""
 非常 比较 特别 更加 进一步 尽快 及时 认为 觉得 表示 反映 提出 意见 条例 本条 规定 草案 内容 情况 方面 工作
 加强 完善 明确 增加 落实 考虑 重视 参考 予以 谢谢 要求 强烈 群众 很多 不够 太多 太少 一定 必须 各种
 实行 给予 不要 不得 提高 加大 设立 建立 规范 解决 方便 保障 影响 严重 经常
+不好 不行 怎么办 什么 这样 那样 随便 专门 一条 一项 一款 条款 条文
 """.split())
 
 CLAUSE_RE = re.compile(r"[^\w]+")
+# 第十二条, 第二款, 第（三）项: where a comment points, not what it says.
+CITATION_RE = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[编章节条款项目]")
 EXACT_LIMIT = 2000  # comments per group clustered on a full distance matrix (2000² floats = 32 MB)
 
 
@@ -126,7 +129,7 @@ class Segmenter:
         """(words, extra features) of one clause."""
         found = self._cache.get(clause)
         if found is None:
-            words = [w for w in word_tokens(clause) if w not in STOP_WORDS]
+            words = [w for w in word_tokens(clause) if w not in STOP_WORDS and not CITATION_RE.match(w)]
             extra = [w[i:i + 2] for w in words if len(w) > 2 for i in range(len(w) - 1)]
             found = self._cache[clause] = (words, extra)
             if len(self._cache) > 500_000:  # bounded memory on endlessly varied text
