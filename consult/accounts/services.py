@@ -91,7 +91,7 @@ def sign_in(username: str, password: str) -> User:
     if user is None:
         raise AccountError(_("用户名或密码不正确。"), "password")
     if user.email_verification_pending:  # a self-registered citizen who has not opened the link yet
-        raise AccountError(_("请先打开验证邮件中的链接验证邮箱，然后再登录。没有收到？可在注册页重新发送。"), "username")
+        raise AccountError(_("请先打开验证邮件中的链接验证邮箱，然后再登录。没有收到？请点击下方的“重新发送验证邮件”。"), "username")
     user.rotate_sessions()
     db.session.flush()
     record(user, "user.login", user)
