@@ -25,6 +25,8 @@ QUEUE_NAME = "consult"
 KINDS = ("thread", "rq")
 DEFAULT_STALL_SECONDS = 60
 _worker_app = None  # the app of this `consult worker` process (RQ calls `run` without one)
+_threads: dict[tuple[str, int], threading.Thread] = {}  # JOB_QUEUE=thread: (target, job id) → its thread
+_threads_lock = threading.Lock()
 
 
 def mode(config=None) -> str:
@@ -59,10 +61,67 @@ def enqueue(target: str, *args, timeout: int = 3600) -> None:
     rq_queue().enqueue(run, target, *args, job_timeout=timeout, result_ttl=600, failure_ttl=86_400)
 
 
+def _resolve(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def start(app, target: str, job_id: int) -> threading.Thread | None:
+    """Build job `job_id` with `target` ("package.module:function", called with the id): on the queue
+    (JOB_QUEUE=rq; returns None), else in a daemon thread of this process with its own app context."""
+    if mode(app.config) == "rq":
+        with app.app_context():
+            enqueue(target, job_id)
+        return None
+    function = _resolve(target)
+
+    def body():
+        with app.app_context():
+            from consult.extensions import db
+
+            try:
+                function(job_id)
+            finally:
+                db.session.remove()
+                with _threads_lock:
+                    _threads.pop((target, job_id), None)
+
+    thread = threading.Thread(target=body, name=f"job-{target.rpartition(':')[2]}-{job_id}", daemon=True)
+    with _threads_lock:
+        _threads[(target, job_id)] = thread
+    thread.start()
+    return thread
+
+
+def thread_alive(target: str, job_id: int) -> bool:
+    """True while this process's thread for the job runs (JOB_QUEUE=thread)."""
+    with _threads_lock:
+        thread = _threads.get((target, job_id))
+    return thread is not None and thread.is_alive()
+
+
+def wait_for(target: str, job_id: int, timeout: float = 60.0) -> bool:
+    """Wait for this process's thread of the job; True when it has finished (or none was started)."""
+    with _threads_lock:
+        thread = _threads.get((target, job_id))
+    if thread is None:
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
+
+
+def wait_all(prefix: str = "", timeout: float = 60.0) -> bool:
+    """Wait for every job thread of this process whose target starts with `prefix` (tests, shutdown)."""
+    with _threads_lock:
+        threads = [t for (target, _), t in _threads.items() if target.startswith(prefix)]
+    for thread in threads:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in threads)
+
+
 def run(target: str, *args):
     """What an RQ worker executes: `target(*args)` inside this worker's app context."""
-    module, _, name = target.partition(":")
-    function = getattr(importlib.import_module(module), name)
+    function = _resolve(target)
     if _worker_app is None:  # pragma: no cover - only a worker started outside `consult worker`
         from consult import create_app
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -32,8 +31,6 @@ from consult.exports.storage import expire_exports, gone_message, is_expired, re
 from consult.extensions import db
 from consult import queue
 
-_threads: dict[int, threading.Thread] = {}
-_lock = threading.Lock()
 # A job still queued/running this long after it started lost its worker (restart, crash, recycled process):
 # the longest measured export (100,000 comments) takes well under a minute.
 ABANDONED_AFTER = timedelta(minutes=30)
@@ -48,9 +45,7 @@ def _abandoned(job: ExportJob, now=None) -> bool:
         if job.status == "running" and job.heartbeat_at is not None:
             return now - job.heartbeat_at >= timedelta(seconds=4 * queue.stall_seconds())
         return now - job.created_at >= ABANDONED_AFTER
-    with _lock:
-        thread = _threads.get(job.id)
-    if thread is not None and thread.is_alive():
+    if queue.thread_alive(TARGET, job.id):
         return False
     return now - job.created_at >= ABANDONED_AFTER
 
@@ -86,46 +81,22 @@ def cleanup(now=None) -> list[ExportJob]:
     return expire_exports(config["EXPORT_DIR"], retention_days(config), now)
 
 
-def launch(app, job_id: int) -> threading.Thread | None:
+TARGET = "consult.exports.jobs:run_job"
+
+
+def launch(app, job_id: int):
     """Start building a committed, queued job: on the queue (JOB_QUEUE=rq), else in a daemon thread."""
-    if queue.mode(app.config) == "rq":
-        queue.enqueue("consult.exports.jobs:run_job", job_id)
-        return None
-    thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"export-job-{job_id}",
-                              daemon=True)
-    with _lock:
-        _threads[job_id] = thread
-    thread.start()
-    return thread
+    return queue.start(app, TARGET, job_id)
 
 
 def wait_for(job_id: int, timeout: float = 60.0) -> bool:
     """Wait until this process's thread for the job has finished; True when it has (or none was started)."""
-    with _lock:
-        thread = _threads.get(job_id)
-    if thread is None:
-        return True
-    thread.join(timeout)
-    return not thread.is_alive()
+    return queue.wait_for(TARGET, job_id, timeout)
 
 
 def wait_all(timeout: float = 60.0) -> bool:
     """Wait for every export thread of this process (tests, shutdown); True when all have finished."""
-    with _lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    return not any(thread.is_alive() for thread in threads)
-
-
-def _run_in_app(app, job_id: int) -> None:
-    with app.app_context():
-        try:
-            run_job(job_id)
-        finally:
-            db.session.remove()
-            with _lock:
-                _threads.pop(job_id, None)
+    return queue.wait_all(TARGET, timeout)
 
 
 class _Progress:
@@ -238,7 +209,7 @@ def recover_stalled(now=None) -> list[int]:
         current_app.logger.warning("export job %s lost its worker: %s", job.id, job.status)
     db.session.commit()
     for job_id in retry:
-        queue.enqueue("consult.exports.jobs:run_job", job_id)
+        queue.enqueue(TARGET, job_id)
     return [job.id for job in stalled]
 
 
