@@ -98,7 +98,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package: name = package = template folder = URL prefix."""
     from consult.accounts.views import bp as accounts_bp
-    from consult.citizens import views as citizen_views  # noqa: F401  (register, reset, 我的意见 on accounts)
+    from consult.citizens.views import bp as citizens_bp
     from consult.admin import api_tokens  # noqa: F401  (the API token pages, on the admin blueprint)
     from consult.admin.views import bp as admin_bp
     from consult.api.views import bp as api_bp
@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from consult.notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)  # /notifications/…: unsubscribe, staff status per release
+    app.register_blueprint(citizens_bp)  # /accounts/register, /accounts/my-comments …: citizen accounts
     app.add_url_rule("/", "index", index)
 
 

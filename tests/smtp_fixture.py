@@ -6,7 +6,6 @@ import email.policy
 import socket
 import threading
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -55,9 +54,8 @@ def body_of(message) -> str:
     return part.get_content()
 
 
-@pytest.fixture
-def smtp():
-    """A stopped server on a free port (call `.start()`); stopped again after the test."""
+def smtp_server():
+    """Fixture body: a stopped server on a free port (call `.start()`); stopped again after the test."""
     server = SmtpServer()
     yield server
     server.stop()

@@ -39,7 +39,8 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(_l("新密码（至少 8 个字符）"), validators=[DataRequired(), Length(min=8, max=200)],
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("再次输入新密码"), validators=[DataRequired(), EqualTo("password", _l("两次输入的密码不一致。"))],
+    confirm = PasswordField(_l("再次输入新密码"),
+                            validators=[DataRequired(), EqualTo("password", _l("两次输入的密码不一致。"))],
                             render_kw={"autocomplete": "new-password"})
 
 

@@ -127,7 +127,7 @@ def _send(to: str, subject: str, body: str) -> bool:
 
 def send_verification(user: User) -> bool:
     """E-mail the verification link (inside a request: the link is absolute)."""
-    link = url_for("accounts.verify", token=verification_token(user), _external=True)
+    link = url_for("citizens.verify", token=verification_token(user), _external=True)
     hours = current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600
     body = "\n".join([_("您好："), "", _("请打开下面的链接验证您的邮箱，完成注册（%(h)s 小时内有效）：", h=hours), link,
                       "", _("如果您没有注册，请忽略本邮件。")])
@@ -143,7 +143,7 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(address)
     if user is None or not user.active:
         return
-    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    link = url_for("citizens.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = "\n".join([_("您好："), "", _("请打开下面的链接重设密码（%(m)s 分钟内有效，只能使用一次）：", m=minutes), link,
                       "", _("如果您没有申请重设密码，请忽略本邮件，您的密码不会改变。")])

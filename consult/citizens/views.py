@@ -1,21 +1,23 @@
-"""Citizens' account pages on the accounts blueprint: register, verify, reset password, 我的意见, claim,
-follow a draft. Registration, reset requests and claims are rate-limited per address
+"""Citizens' account pages (blueprint `citizens`, under /accounts/): register, verify, reset password,
+我的意见, claim, follow a draft. Registration, reset requests and claims are rate-limited per address
 (REGISTER_RATE_LIMIT, RESET_RATE_LIMIT; claims share the receipt look-up limit RECEIPT_RATE_LIMIT).
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.citizens import services as citizens
 from consult.accounts.forms import ClaimForm, EmailForm, NewPasswordForm, RegisterForm
 from consult.accounts.services import AccountError
-from consult.accounts.views import bp
 from consult.actions import perform
 from consult.comments.vocabulary import decision_public
 from consult.drafts.models import Draft
 from consult.extensions import db, limiter
+
+# Its own blueprint under /accounts: the login page's 429 handler (failed sign-ins) is not ours.
+bp = Blueprint("citizens", __name__, url_prefix="/accounts")
 
 
 def _register_limit() -> str:
@@ -28,6 +30,22 @@ def _reset_limit() -> str:
 
 def _receipt_limit() -> str:
     return current_app.config["RECEIPT_RATE_LIMIT"]
+
+
+_LIMITED_FORMS = {"citizens.register": ("accounts/register.html", RegisterForm),
+                  "citizens.reset_request": ("accounts/reset_request.html", EmailForm)}
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """Too many registrations, reset requests or claims from this address: the page again with the reason."""
+    template, form_class = _LIMITED_FORMS.get(request.endpoint, (None, None))
+    if template is None:
+        return render_template("errors/error.html", code=429, message=_("操作过于频繁，请稍后再试。"),
+                               description=""), 429
+    form = form_class()
+    form.form_errors.append(_("操作过于频繁，请稍后再试。"))
+    return render_template(template, form=form), 429
 
 
 def _citizen_required():
@@ -52,7 +70,7 @@ def register():
         return user
 
     return perform(create, form=form, success=None,
-                   redirect_to=lambda user: url_for("accounts.registered", email=user.email),
+                   redirect_to=lambda user: url_for("citizens.registered", email=user.email),
                    rerender=lambda: render_template("accounts/register.html", form=form))
 
 
@@ -148,7 +166,7 @@ def claim():
     form = ClaimForm()
     return perform(lambda: citizens.claim_comment(current_user, form.code.data), form=form,
                    success=lambda c: _("已将回执编号为 %(code)s 的意见加入“我的意见”。", code=c.receipt_code),
-                   redirect_to=url_for("accounts.my_comments"),
+                   redirect_to=url_for("citizens.my_comments"),
                    rerender=lambda: _my_comments_page(form))
 
 

@@ -9,7 +9,8 @@ from consult.extensions import db
 from consult.notifications import services
 from consult.notifications.models import NotificationBatch
 
-notifications_cli = AppGroup("notifications", help="E-mail notifications of released decisions: send, status.")
+notifications_cli = AppGroup("notifications",
+                             help="E-mail notifications of released decisions: send, status.")
 
 
 @notifications_cli.command("send")

@@ -30,7 +30,8 @@ def launch(app, batch_id: int) -> None:
     if queue.mode(app.config) == "rq":
         queue.enqueue("consult.notifications.jobs:run_batch", batch_id)
         return
-    thread = threading.Thread(target=_run_in_app, args=(app, batch_id), name=f"notify-{batch_id}", daemon=True)
+    thread = threading.Thread(target=_run_in_app, args=(app, batch_id), name=f"notify-{batch_id}",
+                              daemon=True)
     with _lock:
         _threads[batch_id] = thread
     thread.start()

@@ -37,7 +37,8 @@ class Notification(db.Model):
     key: Mapped[str] = mapped_column(db.String(300), unique=True)
     kind: Mapped[str] = mapped_column(db.String(20), default="commenter")  # commenter / facilitator
     recipient: Mapped[str] = mapped_column(db.String(200))
-    contact_point_id: Mapped[int | None] = mapped_column(db.ForeignKey("contact_points.id", ondelete="SET NULL"))
+    contact_point_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("contact_points.id", ondelete="SET NULL"))
     comment_ids: Mapped[list] = mapped_column(db.JSON, default=list)
     status: Mapped[str] = mapped_column(db.String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -34,7 +34,8 @@ def unsubscribe(token: str):
                                    address=""), 400
         db.session.commit()
         return render_template("notifications/unsubscribe.html", done=True, address=address, error=None)
-    return render_template("notifications/unsubscribe.html", done=services.opted_out(address), address=address,
+    return render_template("notifications/unsubscribe.html", done=services.opted_out(address),
+                           address=address,
                            error=None)
 
 

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.smtp_fixture import body_of, smtp  # noqa: F401  (the fixture)
-
-
-@pytest.fixture
-def app_config(tmp_path, smtp):  # noqa: F811
-    smtp.start()
-    return {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "EXPORT_DIR": str(tmp_path / "exports"),
-            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
+from tests.smtp_fixture import body_of
 
 
 def link_in(message, path: str) -> str:

@@ -1,13 +1,18 @@
 """Claiming a comment made before registering, by its receipt code; 我的意见 shows state and decision."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from consult.comments.models import Comment
 from consult.comments.services import submit_online_comment
 from consult.review.services import decide_comment, publish_comment
-from tests.accounts.citizen_helpers import app_config, link_in, register  # noqa: F401
-from tests.smtp_fixture import smtp  # noqa: F401
+from tests.accounts.citizen_helpers import link_in, register
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
 
 
 def _citizen(client, smtp, email):

@@ -1,11 +1,16 @@
 """Password reset by e-mail: the link works once, an expired or used link is refused and changes nothing."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from consult.accounts.models import User
-from tests.accounts.citizen_helpers import app_config, link_in, register  # noqa: F401
-from tests.smtp_fixture import smtp  # noqa: F401
+from tests.accounts.citizen_helpers import link_in, register
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
 
 
 def _verified_citizen(client, smtp):
@@ -30,7 +35,8 @@ def test_reset_link_sets_a_new_password_once(client, db, smtp):
     (message,) = smtp.to("wang@example.com")
     link = link_in(message, "/accounts/reset/")
     assert client.get(link).status_code == 200
-    done = client.post(link, data={"password": "new-secret-2", "confirm": "new-secret-2"}, follow_redirects=True)
+    done = client.post(link, data={"password": "new-secret-2", "confirm": "new-secret-2"},
+                       follow_redirects=True)
     assert "密码已重设" in done.get_data(as_text=True)
     assert _login(client, "secret-pass-1").status_code == 422
     assert _login(client, "new-secret-2").status_code == 302
@@ -56,7 +62,8 @@ def test_expired_reset_link_is_refused_with_a_clear_message(app, client, db, smt
 def test_forged_link_and_unknown_address(client, db, smtp):
     _verified_citizen(client, smtp)
     before = _hash(db)
-    forged = client.post("/accounts/reset/abc.def", data={"password": "new-secret-2", "confirm": "new-secret-2"})
+    forged = client.post("/accounts/reset/abc.def",
+                         data={"password": "new-secret-2", "confirm": "new-secret-2"})
     assert forged.status_code == 400 and "重设密码链接无效" in forged.get_data(as_text=True)
     unknown = client.post("/accounts/reset", data={"email": "nobody@example.com"}, follow_redirects=True)
     assert "如果该邮箱已注册" in unknown.get_data(as_text=True)  # the same answer: no account enumeration

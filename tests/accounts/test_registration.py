@@ -1,11 +1,16 @@
 """Registration with e-mail verification: no sign-in before the link is opened; bad links change nothing."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
-from tests.accounts.citizen_helpers import app_config, link_in, register  # noqa: F401
-from tests.smtp_fixture import smtp  # noqa: F401
+from tests.accounts.citizen_helpers import link_in, register
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
 
 
 def _users(db) -> int:
@@ -18,14 +23,16 @@ def test_register_verify_then_sign_in(client, db, smtp):
     assert response.status_code == 302 and "/accounts/registered" in response.headers["Location"]
     (message,) = smtp.to("wang@example.com")
     assert "验证" in message["Subject"]
-    refused = client.post("/accounts/login", data={"username": "wang@example.com", "password": "secret-pass-1"})
+    refused = client.post("/accounts/login",
+                          data={"username": "wang@example.com", "password": "secret-pass-1"})
     assert refused.status_code == 422 and "请先打开验证邮件中的链接验证邮箱" in refused.get_data(as_text=True)
     assert client.get("/accounts/my-comments").status_code == 302  # not signed in
     verified = client.get(link_in(message, "/accounts/verify/"), follow_redirects=True)
     assert "邮箱已验证" in verified.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "wang@example.com"))
     assert user.role == "citizen" and user.email_verified_at is not None
-    signed_in = client.post("/accounts/login", data={"username": "wang@example.com", "password": "secret-pass-1"})
+    signed_in = client.post("/accounts/login",
+                            data={"username": "wang@example.com", "password": "secret-pass-1"})
     assert signed_in.status_code == 302
     page = client.get("/accounts/my-comments").get_data(as_text=True)
     assert "我的意见" in page and "认领" in page

@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 
-from tests.smtp_fixture import smtp  # noqa: F401  (the fixture)
+from tests.smtp_fixture import smtp_server
+
+smtp = pytest.fixture(smtp_server, name="smtp")
 
 
 @pytest.fixture
-def app_config(tmp_path, smtp):  # noqa: F811
+def app_config(tmp_path, smtp):
     return {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "EXPORT_DIR": str(tmp_path / "exports"),
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_DEFAULT_SENDER": "fgw@example.gov.cn",
             "PUBLIC_BASE_URL": "http://consult.test", "NOTIFY_RETRY_SECONDS": 60}
@@ -43,7 +45,8 @@ def decided(db, make_draft, make_contact_point, make_user, staff):
         "phone": submit_online_comment(draft, anchor="2", body="赞成。", contact="13912345678", **feedback),
         "li": submit_online_comment(draft, anchor="5", body="施行日期应推迟。"),
     }
-    meeting = create_meeting(draft, point, held_on=date.today(), kind="symposium", attendance=5, actor=facilitator)
+    meeting = create_meeting(draft, point, held_on=date.today(), kind="symposium", attendance=5,
+                             actor=facilitator)
     comments["m"] = enter_comment(draft, contact_point=point, meeting=meeting, anchor="3", body="第三条很好。",
                                   actor=facilitator)
     for key in ("w1", "w2", "phone", "li"):
