@@ -158,9 +158,29 @@ def load_demo(comments: bool = True, calendar: DemoCalendar | None = None) -> di
         summary["comments"] = load_sample_comments(version.draft, calendar)
         summary["qr_comments"] = load_poster_comments(version.draft)
         summary["themes"] = load_themes(version.draft)
+        summary["citizen_comments"] = load_citizen_comments(version.draft)
     summary["api_token"] = load_api_token()
     db.session.flush()
     return summary
+
+
+def load_citizen_comments(draft) -> int:
+    """The demo citizen's account: a verified e-mail and two published online comments in 我的意见."""
+    from consult.accounts.models import User
+    from consult.comments.models import Comment
+    from consult.database import utcnow
+
+    citizen = db.session.scalar(select(User).where(User.username == "citizen"))
+    if citizen is None:
+        return 0
+    citizen.email, citizen.email_verified_at = "citizen@example.com", utcnow()
+    mine = list(db.session.scalars(select(Comment).where(
+        Comment.draft_id == draft.id, Comment.channel == "online", Comment.moderation_state == "published",
+        Comment.owner_id.is_(None)).order_by(Comment.id).limit(2)))
+    for comment in mine:
+        comment.owner_id = citizen.id
+    db.session.flush()
+    return len(mine)
 
 
 def load_sample_comments(draft, calendar: DemoCalendar) -> int:
