@@ -1,11 +1,10 @@
-"""The themes analysis as a background job, the same pattern as consult/exports/jobs.py: the web worker
-commits a queued ThemeRun and starts a daemon thread with a fresh app context and session; the page shows
-the run's state. Progress goes through a separate connection so it never ends the job's transaction.
+"""The themes analysis as a background job (`consult.queue.start`, like exports): the web worker commits a
+queued ThemeRun and starts it in a daemon thread, or on the RQ queue for `consult worker` (JOB_QUEUE=rq);
+the page shows the run's state. Progress goes through a separate connection so it never ends the job's transaction.
 A run still queued/running long after it started, with no live thread, lost its worker and reads as failed.
 """
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
@@ -13,13 +12,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from consult import queue
 from consult.database import utcnow
 from consult.errors import UserError
 from consult.extensions import db
 from consult.themes.models import ThemeRun
 
-_threads: dict[int, threading.Thread] = {}
-_lock = threading.Lock()
+TARGET = "consult.themes.jobs:run_job"
 # 100,000 comments take about a minute (tests/benchmarks/bench_themes.py): far longer means a dead worker.
 ABANDONED_AFTER = timedelta(minutes=30)
 
@@ -33,9 +32,7 @@ def is_abandoned(run: ThemeRun, now=None) -> bool:
     """True when a queued/running run has no live thread here and is older than ABANDONED_AFTER."""
     if run.status not in ("queued", "running"):
         return False
-    with _lock:
-        thread = _threads.get(run.id)
-    if thread is not None and thread.is_alive():
+    if queue.mode() != "rq" and queue.thread_alive(TARGET, run.id):
         return False
     return (now or utcnow()) - run.created_at >= ABANDONED_AFTER
 
@@ -49,34 +46,14 @@ def fail_if_abandoned(run: ThemeRun, now=None) -> bool:
     return True
 
 
-def launch(app, run_id: int) -> threading.Thread:
-    """Start computing a committed, queued run in a daemon thread; returns the thread."""
-    thread = threading.Thread(target=_run_in_app, args=(app, run_id), name=f"themes-run-{run_id}",
-                              daemon=True)
-    with _lock:
-        _threads[run_id] = thread
-    thread.start()
-    return thread
+def launch(app, run_id: int):
+    """Start computing a committed, queued run (a thread here, or the queue: JOB_QUEUE)."""
+    return queue.start(app, TARGET, run_id)
 
 
 def wait_for(run_id: int, timeout: float = 120.0) -> bool:
     """Wait until this process's thread for the run has finished; True when it has (or none was started)."""
-    with _lock:
-        thread = _threads.get(run_id)
-    if thread is None:
-        return True
-    thread.join(timeout)
-    return not thread.is_alive()
-
-
-def _run_in_app(app, run_id: int) -> None:
-    with app.app_context():
-        try:
-            run_job(run_id)
-        finally:
-            db.session.remove()
-            with _lock:
-                _threads.pop(run_id, None)
+    return queue.wait_for(TARGET, run_id, timeout)
 
 
 class _Progress:
