@@ -8,7 +8,6 @@ While messages wait for a retry the job sleeps until the earliest is due (a boun
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from flask import current_app
@@ -21,47 +20,23 @@ from consult.notifications import services
 from consult.notifications.models import Notification, NotificationBatch
 
 log = logging.getLogger(__name__)
-_threads: dict[int, threading.Thread] = {}
-_lock = threading.Lock()
+TARGET = "consult.notifications.jobs:run_batch"
 
 
 def launch(app, batch_id: int) -> None:
-    """Start a committed batch: on the RQ queue, else in a thread of this process."""
-    if queue.mode(app.config) == "rq":
-        queue.enqueue("consult.notifications.jobs:run_batch", batch_id)
-        return
-    thread = threading.Thread(target=_run_in_app, args=(app, batch_id), name=f"notify-{batch_id}",
-                              daemon=True)
-    with _lock:
-        _threads[batch_id] = thread
-    thread.start()
-
-
-def _run_in_app(app, batch_id: int) -> None:
-    with app.app_context():
-        try:
-            run_batch(batch_id)
-        except Exception:  # noqa: BLE001 - logged; `consult notifications send` picks up what is left
-            log.exception("notification batch %s failed", batch_id)
-        finally:
-            db.session.remove()
-            with _lock:
-                _threads.pop(batch_id, None)
+    """Start a committed batch through the one background runner (`consult.queue.start`)."""
+    queue.start(app, TARGET, batch_id)
 
 
 def wait_all(timeout: float = 60.0) -> bool:
     """Wait for this process's notification threads (tests); True when all have finished."""
-    with _lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    return not any(thread.is_alive() for thread in threads)
+    return queue.wait_all(TARGET, timeout)
 
 
 def run_batch(batch_id: int, *, rounds: int | None = None) -> dict:
     """Plan the batch (once) and send its messages, sleeping until retries are due; the last counts."""
     batch = db.session.get(NotificationBatch, batch_id)
-    if batch is None:
+    if batch is None:  # pragma: no cover - the batch was deleted with its draft
         return {}
     if batch.status == "queued":
         services.plan(batch)
