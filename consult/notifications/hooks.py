@@ -1,12 +1,19 @@
-"""Wiring: the report release adds a batch in its transaction; after commit the batch's job starts."""
+"""Wiring: the report release adds a batch in its transaction; after commit the batch's job starts.
+
+From a web request the job starts at once (a thread, or the RQ queue). From a command in thread mode it
+does not (the thread would die with the command): `consult notifications send` sends those.
+"""
 from __future__ import annotations
 
-from flask import current_app
+import logging
+
+from flask import current_app, has_request_context
 from sqlalchemy import event
 
 from consult.extensions import db
 
 _PENDING = "notification_batches_to_launch"
+log = logging.getLogger(__name__)
 
 
 def on_release(draft, release, changed_since):
@@ -29,12 +36,18 @@ def init_app(app) -> None:
     @event.listens_for(db.session, "after_commit")
     def _launch(session):
         batch_ids = session.info.pop(_PENDING, [])
-        if batch_ids and current_app.config.get("NOTIFY_AUTOSTART", True):
-            from consult.notifications.jobs import launch
+        if not batch_ids or not current_app.config.get("NOTIFY_AUTOSTART", True):
+            return
+        from consult import queue
+        from consult.notifications.jobs import launch
 
-            app_ = current_app._get_current_object()
-            for batch_id in batch_ids:
-                launch(app_, batch_id)
+        if queue.mode() == "thread" and not has_request_context():
+            # A command (`consult report release`) would end with its process and kill the thread.
+            log.info("notifications of batches %s wait for `consult notifications send`", batch_ids)
+            return
+        app_ = current_app._get_current_object()
+        for batch_id in batch_ids:
+            launch(app_, batch_id)
 
     @event.listens_for(db.session, "after_rollback")
     def _forget(session):
