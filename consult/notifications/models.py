@@ -49,9 +49,9 @@ class Notification(db.Model):
 
 
 class MailOptOut(db.Model):
-    """An address that unsubscribed: no notification goes to it afterwards."""
+    """An address that unsubscribed (by its keyed digest): no notification goes to it afterwards."""
 
     __tablename__ = "mail_opt_outs"
 
-    email: Mapped[str] = mapped_column(db.String(200), primary_key=True)
+    email_hash: Mapped[str] = mapped_column(db.String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)

@@ -30,7 +30,7 @@ from consult.drafts.models import Draft
 from consult.errors import UserError
 from consult.extensions import db
 from consult.notifications.models import MailOptOut, Notification, NotificationBatch
-from consult.notifications.tokens import unsubscribe_email, unsubscribe_token
+from consult.notifications.tokens import address_digest, unsubscribe_digest, unsubscribe_token
 from consult.report.models import ReleasedDecision
 
 log = logging.getLogger(__name__)
@@ -100,18 +100,22 @@ def plan(batch: NotificationBatch) -> int:
 
 def opted_out(address: str) -> bool:
     """True when this address unsubscribed."""
-    return db.session.get(MailOptOut, (address or "").strip().lower()) is not None
+    return digest_opted_out(address_digest(address))
+
+
+def digest_opted_out(digest: str) -> bool:
+    return db.session.get(MailOptOut, digest) is not None
 
 
 def unsubscribe(token: str) -> str:
-    """Record the opt-out of the token's address (again is fine); the address. UserError for a bad token."""
-    address = unsubscribe_email(token)
-    if address is None:
+    """Record the opt-out of the token's address (again is fine); its digest. UserError for a bad token."""
+    digest = unsubscribe_digest(token)
+    if digest is None:
         raise UserError(_("退订链接无效：请使用邮件中的完整链接。"))
-    if db.session.get(MailOptOut, address) is None:
-        db.session.add(MailOptOut(email=address))
+    if db.session.get(MailOptOut, digest) is None:
+        db.session.add(MailOptOut(email_hash=digest))
         db.session.flush()
-    return address
+    return digest
 
 
 def _delay(attempts: int) -> timedelta:

@@ -13,7 +13,7 @@ from consult.errors import UserError
 from consult.extensions import db
 from consult.notifications import services
 from consult.notifications.models import Notification, NotificationBatch
-from consult.notifications.tokens import unsubscribe_email
+from consult.notifications.tokens import unsubscribe_digest
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -21,22 +21,19 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str):
     """GET asks to confirm (mail scanners open links); POST records the opt-out."""
-    address = unsubscribe_email(token)
-    if address is None:
+    digest = unsubscribe_digest(token)
+    if digest is None:
         return render_template("notifications/unsubscribe.html", error=_("退订链接无效：请使用邮件中的完整链接。"),
-                               done=False, address=""), 400
+                               done=False), 400
     if request.method == "POST":
         try:
             services.unsubscribe(token)
         except UserError as error:  # pragma: no cover - the token was checked above
             db.session.rollback()
-            return render_template("notifications/unsubscribe.html", error=error.message, done=False,
-                                   address=""), 400
+            return render_template("notifications/unsubscribe.html", error=error.message, done=False), 400
         db.session.commit()
-        return render_template("notifications/unsubscribe.html", done=True, address=address, error=None)
-    return render_template("notifications/unsubscribe.html", done=services.opted_out(address),
-                           address=address,
-                           error=None)
+        return render_template("notifications/unsubscribe.html", done=True, error=None)
+    return render_template("notifications/unsubscribe.html", done=services.digest_opted_out(digest), error=None)
 
 
 @bp.route("/drafts/<int:draft_id>")

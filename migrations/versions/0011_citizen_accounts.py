@@ -62,7 +62,7 @@ def upgrade():
     op.create_index("ix_notifications_status", "notifications", ["status"])
     op.create_table(
         "mail_opt_outs",
-        sa.Column("email", sa.String(200), primary_key=True),
+        sa.Column("email_hash", sa.String(64), primary_key=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
 
