@@ -144,15 +144,19 @@ def _load_table(archive: zipfile.ZipFile, table) -> int:
     return n
 
 
-def _reset_sequences() -> None:
-    """PostgreSQL: move every id sequence past the restored ids (SQLite derives them from the rows)."""
-    if db.engine.dialect.name != "postgresql":
+def _reset_sequences(connection=None) -> None:
+    """PostgreSQL: move every id sequence past the restored ids (SQLite derives them from the rows).
+
+    `connection`: another database's connection (`consult db copy`); default this app's session.
+    """
+    target = db.session if connection is None else connection
+    if (db.engine if connection is None else connection).dialect.name != "postgresql":
         return
     for table in _tables():
         for column in table.primary_key.columns:
             if column.autoincrement is True or (column.autoincrement == "auto"
                                                 and column.type.python_type is int):
-                db.session.execute(text(
+                target.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
                     f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"))
 

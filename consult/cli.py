@@ -22,6 +22,7 @@ COMMANDS = {
     "drafts": "Draft regulations: parse, import, publish and close.",
     "export": "Export summaries, feedback letters and spreadsheets of comments.",
     "limiter": "Flask-Limiter maintenance & utility commands",
+    "notifications": "E-mail notifications of released decisions: send, status.",
     "privacy": "Personal information: purge contact details.",
     "report": "Public report on the comments: release it, write its open data.",
     "restore": "Load a backup into an empty database (--force: replace everything); rebuild the index.",
@@ -65,11 +66,14 @@ def main():
 
 def register(app) -> None:
     """Attach every feature's command group to `app.cli`."""
+    from flask_migrate.cli import db as migrate_cli
+
     from consult.accounts.commands import users_cli
     from consult.api.commands import api_cli
     from consult.backup import backup_command, restore_command
     from consult.comments.commands import comments_cli
     from consult.contact_points.commands import contact_points_cli
+    from consult.db_copy import copy_command
     from consult.demo import demo_command
     from consult.drafts.commands import drafts_cli
     from consult.exports.commands import export_cli
@@ -84,6 +88,10 @@ def register(app) -> None:
                     check_command, worker_command):
         app.cli.add_command(command)
     app.cli.add_command(report_cli)
+    from consult.notifications.commands import notifications_cli
+
+    app.cli.add_command(notifications_cli)
+    migrate_cli.add_command(copy_command)  # `consult db copy --to postgresql://…` in Flask-Migrate's group
 
 
 def fail(message: str) -> None:
