@@ -22,7 +22,7 @@ from consult import mail
 from consult.accounts.models import User
 from consult.comments.anchors import comment_anchor_label
 from consult.comments.models import Comment
-from consult.comments.privacy import scrub_personal_data
+from consult.comments.privacy import mask_contact, scrub_personal_data
 from consult.comments.vocabulary import decision_public
 from consult.contact_points.models import ContactPoint
 from consult.database import utcnow
@@ -77,13 +77,14 @@ def plan(batch: NotificationBatch) -> int:
             by_address[address].append(row.id)
         if row.contact_point_id:
             points.add(row.contact_point_id)
-    wanted = {f"{batch.draft_id}:{batch.revision}:commenter:{address}": ("commenter", address, None, ids)
-              for address, ids in by_address.items()}
+    # Keys name addresses by their keyed digest: the unique index holds no address.
+    wanted = {f"{batch.draft_id}:{batch.revision}:commenter:{address_digest(address)}":
+              ("commenter", address, None, ids) for address, ids in by_address.items()}
     for point in db.session.scalars(select(ContactPoint).where(ContactPoint.id.in_(points))):
         for facilitator in point.facilitators:
             if facilitator.active and is_email(facilitator.email):
                 address = facilitator.email.strip().lower()
-                wanted[f"{batch.draft_id}:{batch.revision}:point{point.id}:{address}"] = (
+                wanted[f"{batch.draft_id}:{batch.revision}:point{point.id}:{address_digest(address)}"] = (
                     "facilitator", address, point.id, [])
     existing = set(db.session.scalars(select(Notification.key).where(Notification.batch_id == batch.id)))
     added = 0
@@ -160,6 +161,7 @@ def _send_one(notification_id: int, now) -> str:
     db.session.refresh(notification)
     if opted_out(notification.recipient):
         notification.status, notification.last_error = "skipped", "unsubscribed"
+        notification.recipient = mask_contact(notification.recipient)
         db.session.commit()
         return "skipped"
     try:
@@ -186,6 +188,7 @@ def _send_one(notification_id: int, now) -> str:
         log.exception("notification %s could not be built", notification_id)
         return "failed"
     notification.status, notification.sent_at, notification.last_error = "sent", utcnow(), ""
+    notification.recipient = mask_contact(notification.recipient)  # kept no longer than needed (PIPL 第十九条)
     db.session.commit()
     return "sent"
 
