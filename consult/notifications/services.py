@@ -172,7 +172,8 @@ def _send_one(notification_id: int, now) -> str:
     except mail.MailError as error:
         notification.last_error = str(error)[:500]
         if notification.attempts >= int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 6):
-            notification.status = "failed"
+            log.warning("notification %s to %s failed for good: %s", notification.id, notification.recipient, error)
+            notification.status, notification.recipient = "failed", mask_contact(notification.recipient)
             outcome = "failed"
         else:
             notification.status, notification.next_attempt_at = "pending", now + _delay(notification.attempts)
