@@ -133,3 +133,18 @@ def test_register_verify_sign_in_claim_and_see_my_comments(mail_page, mail_live,
     follows = page.get_by_role("heading", name="关注的草案").locator("xpath=following-sibling::ul[1]")
     assert earlier["title"] in follows.inner_text()
     j.shot("following")
+
+
+@pytest.mark.parametrize("path", ["/accounts/register", "/accounts/reset", "/accounts/registered",
+                                  "/accounts/my-comments"])
+def test_citizen_account_pages_pass_axe(audit_page, live_server, axe_audit, path):
+    """The account pages (我的意见 as the demo citizen, who has two comments there) pass axe-core."""
+    from tests.browser.support import login
+
+    if path == "/accounts/my-comments":
+        login(audit_page, live_server, "citizen")
+    audit_page.goto(live_server.base_url + path)
+    assert audit_page.locator("h1").count() == 1
+    if path == "/accounts/my-comments":
+        assert audit_page.locator("table.my-comments tbody tr").count() == 2
+    axe_audit(audit_page, path)
