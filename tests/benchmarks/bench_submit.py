@@ -1,6 +1,7 @@
 """Benchmark: sustained comment submissions per second through the whole web stack.
 
 Usage: python tests/benchmarks/bench_submit.py [--size N] [--workers W] [--clients C] [--indexing MODE]
+       python tests/benchmarks/bench_submit.py --servers 2 [--database-url postgresql://…] [--clients 16]
 
 Starts the app under gunicorn with W workers on a temporary SQLite database (migrated, with a published
 draft made through the services), then C client threads fetch the comment form (CSRF token and session
@@ -11,6 +12,13 @@ in the same run: the same N inserts straight through `submit_online_comment` in 
 commit per comment, i.e. what the web stack costs over the bare service.
 Rate limiting stays on with a limit no run reaches (COMMENT_RATE_LIMIT), so its cost is included.
 The last line printed is one JSON object for CI to collect.
+
+`--servers 2` (docs/DEPLOYMENT.md): two gunicorn app servers, each with W workers and its own instance
+folder, on one PostgreSQL database (default postgresql://postgres@127.0.0.1:5432/bench_submit, created if
+missing, emptied and migrated), SEARCH_BACKEND=postgres, JOB_QUEUE=rq and RATELIMIT_STORAGE_URI on Redis
+db 12 (emptied); C clients (default 16) split over both servers. Baseline, same run: the same load with
+every client on one server. Then a 100-comment burst over both servers, without and then while an export
+(Word summary) of 100,000 comments runs on a `consult worker` process: p95 of the burst in both cases.
 """
 from __future__ import annotations
 
@@ -272,6 +280,181 @@ def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def load(ports: list[int], path: str, size: int, clients: int, first: int = 0) -> dict:
+    """`size` comments POSTed by `clients` threads, client c on ports[c % len(ports)]; rate and latencies."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    barrier = threading.Barrier(clients + 1)
+    shares = [size // clients + (1 if c < size % clients else 0) for c in range(clients)]
+    threads, start_at = [], first
+    for c, share in enumerate(shares):
+        threads.append(threading.Thread(target=run_client, args=(ports[c % len(ports)], path, share, start_at,
+                                                                 latencies, errors, barrier)))
+        start_at += share
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=120)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else latencies * 99
+    return {"rate": len(latencies) / elapsed, "elapsed": elapsed, "sent": len(latencies), "errors": errors,
+            "p50_ms": quantiles[49] * 1000, "p95_ms": quantiles[94] * 1000}
+
+
+def fresh_postgres(url: str) -> None:
+    """Create the database if missing, then empty its schema (a benchmark database of its own)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = create_engine(target)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def bulk_comments(app, draft_id: int, n: int) -> None:
+    """n comments inserted in batches (what the export reads), plus a staff account to request it."""
+    from sqlalchemy import insert
+
+    from consult.accounts.services import create_user
+    from consult.comments.models import Comment
+    from consult.database import utcnow
+    from consult.drafts.models import Draft
+    from consult.extensions import db
+
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        version = draft.versions[-1]
+        articles = [a.id for a in version.articles]
+        now = utcnow()
+        for start in range(0, n, 5000):
+            db.session.execute(insert(Comment), [dict(
+                draft_id=draft_id, version_id=version.id, anchor_kind="article",
+                article_id=articles[i % len(articles)], body=f"导出压测第{i}条意见：建议细化第{i % 40}项规定。",
+                reason="", proposed_text="", channel="online", commenter_name="", commenter_category="citizen",
+                moderation_state="published", receipt_code=f"X{i:08d}", created_at=now, updated_at=now,
+                submitted_on=now.date()) for i in range(start, min(n, start + 5000))])
+        create_user("benchstaff", "bench-password-1", "staff")
+        db.session.commit()
+        db.session.remove()
+
+
+def servers_run(args, tmp: Path) -> dict:
+    """Two app servers on PostgreSQL + Redis; the same load on one server as the baseline; a burst with
+    and without a 100,000-comment export running on a job worker."""
+    import redis
+
+    from consult import create_app
+    from consult.exports import jobs
+    from consult.exports.models import ExportJob
+    from consult.extensions import db
+
+    url = args.database_url
+    fresh_postgres(url)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    draft_id = prepare_database(url, str(tmp / "unused-index"))
+    env = dict(os.environ, DATABASE_URL=url, SEARCH_BACKEND="postgres", SEARCH_INDEXING="inline",
+               JOB_QUEUE="rq", JOB_QUEUE_URL=REDIS_URL, EXPORT_STORAGE="database",
+               RATELIMIT_STORAGE_URI=REDIS_URL, SECRET_KEY="bench-submit", COMMENT_RATE_LIMIT="1000000 per minute",
+               PYTHONPATH=str(PROJECT_ROOT))
+    processes, ports = [], []
+    try:
+        for name in ("a", "b"):
+            folder = tmp / f"server-{name}"
+            folder.mkdir()
+            port = free_port()
+            processes.append(start_gunicorn(port, args.workers, dict(
+                env, EXPORT_DIR=str(folder / "exports"), SEARCH_INDEX_DIR=str(folder / "index"))))
+            ports.append(port)
+        path = f"/comments/new/{draft_id}?anchor=12"
+        one = load(ports[:1], path, args.size, args.clients)
+        two = load(ports, path, args.size, args.clients, first=args.size)
+        quiet = load(ports, path, 100, args.clients, first=2 * args.size)
+        bulk_comments(create_app(dict(quiet_config(url, str(tmp / "unused-index")))), draft_id, args.export_size)
+        worker_dir = tmp / "worker"
+        worker_dir.mkdir()
+        log = open(worker_dir / "worker.log", "wb")  # noqa: SIM115 - closed with the temporary folder
+        processes.append(subprocess.Popen([str(Path(sys.executable).parent / "consult"), "worker"], cwd=worker_dir,
+                                          env=dict(env, EXPORT_DIR=str(worker_dir / "exports")),
+                                          stdout=log, stderr=subprocess.STDOUT))
+        app = create_app(dict(quiet_config(url, str(tmp / "unused-index")), JOB_QUEUE="rq",
+                              JOB_QUEUE_URL=REDIS_URL, EXPORT_STORAGE="database"))
+        with app.app_context():
+            from consult.accounts.models import User
+            from consult.drafts.models import Draft
+            from consult.exports.services import start_export_job
+
+            staff = db.session.scalar(db.select(User).where(User.username == "benchstaff"))
+            job = start_export_job(db.session.get(Draft, draft_id), "summary", {}, actor=staff)
+            db.session.commit()
+            job_id = job.id
+            export_started = time.perf_counter()
+            jobs.launch(app, job_id)
+            deadline = time.monotonic() + 120
+            while db.session.get(ExportJob, job_id).status == "queued" and time.monotonic() < deadline:
+                db.session.rollback()
+                time.sleep(0.2)
+            db.session.rollback()
+            busy = load(ports, path, 100, args.clients, first=2 * args.size + 100)
+            busy_status = db.session.get(ExportJob, job_id).status
+            db.session.rollback()
+            while db.session.get(ExportJob, job_id).status in ("queued", "running") and \
+                    time.perf_counter() - export_started < 900:
+                db.session.rollback()
+                time.sleep(0.5)
+            job = db.session.get(ExportJob, job_id)
+            export_seconds, export_status = time.perf_counter() - export_started, job.status
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    stored = count_comments(url, str(tmp / "unused-index"), draft_id) - args.export_size
+    return {"one": one, "two": two, "quiet": quiet, "busy": busy, "busy_status": busy_status,
+            "export_seconds": export_seconds, "export_status": export_status, "stored": stored,
+            "sent": one["sent"] + two["sent"] + quiet["sent"] + busy["sent"]}
+
+
+def servers_main(args) -> int:
+    """Print the two-server figures and their JSON line; exit 1 unless stored = sent without errors."""
+    with tempfile.TemporaryDirectory(prefix="bench-submit-", ignore_cleanup_errors=True) as tmp_name:
+        r = servers_run(args, Path(tmp_name))
+    one, two, quiet, busy = r["one"], r["two"], r["quiet"], r["busy"]
+    print(f"one server  (baseline): {args.size} comments, {args.clients} clients, gunicorn -w {args.workers}: "
+          f"{one['rate']:.1f} comments/s, p50 {one['p50_ms']:.1f} ms, p95 {one['p95_ms']:.1f} ms")
+    print(f"two servers (ours):     {args.size} comments, {args.clients} clients split, gunicorn -w {args.workers} "
+          f"each: {two['rate']:.1f} comments/s, p50 {two['p50_ms']:.1f} ms, p95 {two['p95_ms']:.1f} ms")
+    print(f"100-comment burst on both servers: p95 {quiet['p95_ms']:.1f} ms without an export, "
+          f"{busy['p95_ms']:.1f} ms while a {args.export_size}-comment summary export ran (job {r['busy_status']} "
+          f"during the burst; {r['export_status']} after {r['export_seconds']:.0f} s)")
+    errors = one["errors"] + two["errors"] + quiet["errors"] + busy["errors"]
+    print(f"stored {r['stored']} of {r['sent']} sent; machine load average {os.getloadavg()[0]:.1f}")
+    for error in errors[:5]:
+        print(f"error: {error}")
+    print(json.dumps({"name": "submit_servers", "size": args.size, "unit": "comments/s", "servers": 2,
+                      "ours": round(two["rate"], 1), "baseline": round(one["rate"], 1),
+                      "ratio": round(two["rate"] / one["rate"], 3), "p95_ms": round(two["p95_ms"], 1),
+                      "baseline_p95_ms": round(one["p95_ms"], 1), "burst_p95_ms": round(quiet["p95_ms"], 1),
+                      "burst_p95_ms_during_export": round(busy["p95_ms"], 1), "export_size": args.export_size,
+                      "export_seconds": round(r["export_seconds"], 1), "export_status": r["export_status"],
+                      "stored": r["stored"], "sent": r["sent"], "errors": len(errors), "clients": args.clients,
+                      "workers": args.workers, "loadavg": round(os.getloadavg()[0], 1)}, ensure_ascii=False))
+    return 1 if errors or r["stored"] != r["sent"] else 0
+
+
 def web_run(size: int, workers: int, clients: int, indexing: str, tmp: Path) -> dict:
     """N comments POSTed by C clients to gunicorn with W workers; returns rate, latencies and counts."""
     db_url = f"sqlite:///{tmp}/web.db"
@@ -317,7 +500,17 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--indexing", choices=("inline", "external"), default="inline",
                         help="SEARCH_INDEXING of the server (default inline, the demo setting)")
+    parser.add_argument("--servers", type=int, choices=(1, 2), default=1,
+                        help="2: two app servers on PostgreSQL + Redis (docs/DEPLOYMENT.md)")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/bench_submit",
+                        help="--servers 2: the PostgreSQL database (created if missing, then emptied)")
+    parser.add_argument("--export-size", type=int, default=100_000,
+                        help="--servers 2: comments in the export that runs during the burst")
     args = parser.parse_args(argv)
+    if args.servers == 2:
+        if args.clients == 4 and "--clients" not in (argv or sys.argv):
+            args.clients = 16
+        return servers_main(args)
     with tempfile.TemporaryDirectory(prefix="bench-submit-", ignore_cleanup_errors=True) as tmp_name:
         tmp = Path(tmp_name)
         web = web_run(args.size, args.workers, args.clients, args.indexing, tmp)
