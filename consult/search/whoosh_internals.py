@@ -84,9 +84,50 @@ def unlocked_segment_writer(ix, limitmb: int = 256):
     return SegmentWriter(ix, _lk=False, limitmb=limitmb)
 
 
+class _LoadedLengths:
+    """A segment's field lengths read once into memory, answering `doc_field_length` as Whoosh's reader does.
+
+    Whoosh's per-document reader looks the length of every posting up through the column file (and, for a
+    field that stores no lengths, checks that the file exists: one stat() per posting) — most of a segment's
+    flush time. Same answers: the length byte decoded, None for a stored 0, `default` without a column.
+    """
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._fields: dict = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        """The length of `fieldname` in document `docnum` (Whoosh's `PerDocumentReader` contract)."""
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        loaded = self._fields.get(fieldname, self)
+        if loaded is self:
+            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            loaded = None if column is None else [byte_to_length(b) if b else None for b in column.load()]
+            self._fields[fieldname] = loaded
+        if loaded is None:
+            return default
+        if docnum > self._reader._doccount:
+            raise IndexError("Asked for docnum %r of %d" % (docnum, self._reader._doccount))
+        return loaded[docnum] if docnum < len(loaded) else None
+
+
 def finalize_segment(writer):
-    """Finish a segment writer's segment without committing it (the parent commits all of them)."""
-    return writer._finalize_segment()
+    """Finish a segment writer's segment without committing it (the parent commits all of them).
+
+    Whoosh's `SegmentWriter._finalize_segment`, with the field lengths loaded once (`_LoadedLengths`).
+    """
+    writer.perdocwriter.close()
+    lengths = writer.per_document_reader() if writer.codec.length_stats else None
+    writer.fieldwriter.add_postings(writer.schema, _LoadedLengths(lengths) if lengths else None,
+                                    writer.pool.iter_postings())
+    writer.fieldwriter.close()
+    if lengths:
+        lengths.close()
+    writer._close_segment()
+    writer._assemble_segment()
+    return writer.get_segment()
 
 
 def generation_lock(path: str, indexname: str = "MAIN"):
