@@ -1,14 +1,14 @@
 """The admin form for a new API token: shape only (names, scopes and points are checked by the service)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.api.scopes import SCOPES
+from consult.forms import SecureForm
 
 
-class TokenForm(FlaskForm):
+class TokenForm(SecureForm):  # SecureForm: WTForms' choice messages in Chinese too
     """Name, scopes and, for a contact point's own system, its code."""
 
     name = StringField(_l("名称（对接的系统或联系点）"), validators=[DataRequired(_l("请填写令牌名称。")), Length(max=100)])
@@ -18,5 +18,5 @@ class TokenForm(FlaskForm):
                                 validators=[Optional(), Length(max=50)])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(SecureForm):
     """Revoking a token (a POST with its CSRF token, nothing else)."""
