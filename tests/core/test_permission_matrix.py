@@ -15,6 +15,7 @@ from consult.contact_points.services import create_meeting
 
 PUBLIC, LOGIN, FACILITATOR, OWN_POINT, STAFF, ADMIN = "public", "login", "facilitator", "own-point", "staff", \
     "admin"
+CITIZEN = "citizen"  # a citizen's own account pages (我的意见, claim, follow)
 TOKEN = "token"  # API routes that need an API token (the API ignores sessions): no signed-in role reaches them
 
 # endpoint → (who may, URL template filled from the world below)
@@ -108,7 +109,17 @@ GET_ROUTES = {
     "api.openapi": (PUBLIC, "/api/openapi.json"),
     "api.docs": (PUBLIC, "/api/docs"),
     "admin.api_tokens": (ADMIN, "/admin/api-tokens"),
+    "citizens.register": (PUBLIC, "/accounts/register"),
+    "citizens.registered": (PUBLIC, "/accounts/registered"),
+    "citizens.reset_request": (PUBLIC, "/accounts/reset"),
+    "citizens.my_comments": (CITIZEN, "/accounts/my-comments"),
+    "notifications.status": (STAFF, "/notifications/drafts/{draft}"),
 }
+
+# Reached only through a signed link in an e-mail (verification, password reset, unsubscribe): without a
+# valid token they answer 400 to everyone. Their token checks are tested in tests/accounts and
+# tests/notifications.
+MAIL_LINK_ROUTES = {"citizens.verify", "citizens.reset_password", "notifications.unsubscribe"}
 
 # POST-only endpoints: the lowest level that may act.
 POST_ROUTES = {
@@ -147,6 +158,9 @@ POST_ROUTES = {
     "api.submit_comment": (PUBLIC, "/api/v1/drafts/{draft}/comments"),
     "admin.api_token_create": (ADMIN, "/admin/api-tokens"),
     "admin.api_token_revoke": (ADMIN, "/admin/api-tokens/1/revoke"),
+    "citizens.resend_verification": (PUBLIC, "/accounts/verify/resend"),
+    "citizens.claim": (CITIZEN, "/accounts/my-comments/claim"),
+    "citizens.follow": (CITIZEN, "/accounts/follow/{draft}"),
 }
 
 ROLES = ("anonymous", "citizen", "facilitator", "other_facilitator", "staff", "admin")
@@ -161,6 +175,7 @@ def allowed(level: str, role: str) -> bool:
         OWN_POINT: role in ("facilitator", "staff", "admin"),
         STAFF: role in ("staff", "admin"),
         ADMIN: role == "admin",
+        CITIZEN: role == "citizen",
         TOKEN: False,
     }[level]
 
@@ -234,7 +249,7 @@ def _is_refusal(response) -> bool:
 
 def test_every_route_is_classified(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
-    assert endpoints == set(GET_ROUTES) | set(POST_ROUTES), "classify new routes in this test"
+    assert endpoints == set(GET_ROUTES) | set(POST_ROUTES) | MAIL_LINK_ROUTES, "classify new routes in this test"
 
 
 @pytest.mark.parametrize("role", ROLES)
