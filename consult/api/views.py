@@ -227,7 +227,9 @@ def submit_comment(draft_id: int):
     fields = json_body(CommentSubmissionSchema)
     token = current_token()
     try:
-        comment = submit_online_comment(d, **fields, actor=None, idempotency_key=idempotency_key(token))
+        point = token.contact_point if token is not None and token.contact_point_id is not None else None
+        comment = submit_online_comment(d, **fields, actor=None, idempotency_key=idempotency_key(token),
+                                        contact_point=point)
     except IdempotencyConflict:
         # Not the service's message: it names the other comment's receipt code, which is not this caller's.
         raise ApiError(409, "idempotency_conflict", _("该 Idempotency-Key 已用于另一条意见，本条未保存。"),
@@ -237,9 +239,6 @@ def submit_comment(draft_id: int):
             raise ApiError(409, "comment_window_closed", error.message) from None
         raise ApiError(422, "comment_refused", error.message, error.field) from None
     replayed = bool(getattr(comment, "replayed", False))
-    if token is not None and token.contact_point_id is not None and not replayed:
-        comment.contact_point_id = token.contact_point_id  # the point's provenance (see the report on why here)
-        db.session.flush()
     return answer(SubmittedSchema, presenters.submitted(comment), status=200 if replayed else 201,
                   receipt_code=comment.receipt_code, comment_id=comment.id, replayed=replayed,
                   contact_point_id=comment.contact_point_id)

@@ -21,6 +21,7 @@ from consult.comments.anchors import (  # noqa: F401 (part of this module's cont
     AnchorResolver, ResolvedAnchor, anchor_options, comment_anchor_label, resolve_anchor)
 from consult.comments.models import CHANNELS, Comment
 from consult.comments.privacy import is_organisation_category
+from consult.comments.vocabulary import SELF_SUBMITTED_CHANNELS
 from consult.comments.rules import (  # noqa: F401 (CommentError is part of this module's contract)
     BODY_MAX, TEXT_MAX, CommentError, apply_privacy_rules, check_window, clean_category, clean_text,
     new_receipt_codes)
@@ -145,8 +146,11 @@ def _save(comment: Comment, action: str, actor, **details) -> Comment:
 def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text="", commenter_name="",
                           commenter_category="", contact="", wants_feedback=False,
                           consent_personal_info=False, consent_publish_name=False, is_minor=False,
-                          actor=None, idempotency_key=None, owner=None) -> Comment:
-    """A citizen's comment from the public form: channel online, awaiting moderation, with a receipt code.
+                          actor=None, idempotency_key=None, owner=None, channel="online",
+                          contact_point=None) -> Comment:
+    """A citizen's own comment (public form, poster QR code, another system through the API): awaiting
+    moderation, with a receipt code. `channel`: one of SELF_SUBMITTED_CHANNELS (online, qr);
+    `contact_point`: the point it came through (a poster, a point's own system), its provenance.
 
     `owner`: the citizen account the comment belongs to (my comments); by default the actor when the
     actor is a citizen, None for anyone else.
@@ -157,8 +161,11 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
     if owner is None and getattr(actor, "role", None) == "citizen":
         owner = actor
     idempotency_key = clean_idempotency_key(idempotency_key)
+    if channel not in SELF_SUBMITTED_CHANNELS:
+        raise ValueError(f"not a self-submitted channel: {channel!r}")
+    point_id = contact_point.id if contact_point is not None else None
     replay = replayed_comment(idempotency_key, draft, body=body, reason=reason, proposed_text=proposed_text,
-                              channel="online")
+                              channel=channel, contact_point_id=point_id)
     if replay is not None:
         return replay
     check_window(draft)
@@ -167,10 +174,11 @@ def submit_online_comment(draft, *, anchor: str, body, reason="", proposed_text=
         draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
         commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
         consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
-        is_minor=is_minor, actor=actor, channel="online", moderation_state="pending",
-        submitted_on=utcnow().date(), idempotency_key=idempotency_key,
+        is_minor=is_minor, actor=actor, channel=channel, moderation_state="pending",
+        contact_point_id=point_id, submitted_on=utcnow().date(), idempotency_key=idempotency_key,
         owner_id=owner.id if owner is not None else None)
-    return _save(comment, "comment.submit", actor)
+    details = {"contact_point_id": point_id} if point_id is not None else {}
+    return _save(comment, "comment.submit", actor, **details)
 
 
 def check_contact_wanted(contact, wants_feedback, is_minor) -> None:

@@ -6,13 +6,10 @@ import secrets
 
 from flask_babel import gettext as _
 
-from consult.audit.services import record
-from consult.comments.services import build_comment, check_window, resolve_anchor
+from consult.comments.services import submit_online_comment
 from consult.contact_points.services import update_meeting
-from consult.database import utcnow
 from consult.errors import UserError
 from consult.extensions import db
-from consult.outbox import enqueue
 from consult.outreach import queries
 from consult.outreach.models import ShortLink
 
@@ -73,27 +70,10 @@ def draft_links(draft) -> dict[str, ShortLink]:
     return links
 
 
-def submit_poster_comment(draft, contact_point, *, anchor: str, body, reason="", proposed_text="",
-                          commenter_name="", commenter_category="", contact="", wants_feedback=False,
-                          consent_personal_info=False, consent_publish_name=False, is_minor=False,
-                          actor=None):
+def submit_poster_comment(draft, contact_point, **fields):
     """A resident's comment from the public form opened by a point's poster: channel qr, the point as its
     provenance, awaiting moderation like every self-submitted comment, with a receipt code."""
-    check_window(draft)
-    resolved = resolve_anchor(draft.current_version, anchor)
-    comment = build_comment(
-        draft, resolved, body=body, reason=reason, proposed_text=proposed_text, commenter_name=commenter_name,
-        commenter_category=commenter_category, contact=contact, wants_feedback=wants_feedback,
-        consent_personal_info=consent_personal_info, consent_publish_name=consent_publish_name,
-        is_minor=is_minor, actor=actor, channel="qr", moderation_state="pending",
-        contact_point_id=contact_point.id, submitted_on=utcnow().date())
-    db.session.add(comment)
-    db.session.flush()
-    enqueue("comment", comment.id)
-    record(actor, "comment.submit", comment, receipt_code=comment.receipt_code, anchor_kind=comment.anchor_kind,
-           article_id=comment.article_id, channel=comment.channel, minor=comment.commenter_is_minor,
-           contact_point_id=contact_point.id)
-    return comment
+    return submit_online_comment(draft, channel="qr", contact_point=contact_point, **fields)
 
 
 def chosen_articles(version, values) -> list:
