@@ -49,7 +49,9 @@ NOT_BY_LINK = {
     "api.article_comments": API_JSON,
     "api.receipt": API_JSON,
 }
-SIGNED_IN_ONLY_ANONYMOUS = {"accounts.login"}  # signed-in users have no reason to open the login page
+# Pages for visitors who are not signed in: signed-in users have no reason to sign in, register or ask for a
+# password-reset e-mail again (their header shows their own account instead).
+SIGNED_IN_ONLY_ANONYMOUS = {"accounts.login", "citizens.register", "citizens.registered", "citizens.reset_request"}
 
 
 class Links(HTMLParser):
