@@ -56,8 +56,9 @@ def test_facilitator_meeting_five_comments_by_keyboard_spreadsheet_and_a_correct
     page.keyboard.type("15")
     # The demo draft, whatever other journeys on this shared server have published since (the list shows the
     # newest first).
-    demo_draft = page.locator("select[name=draft_id] option", has_text="全域旅游促进条例").first
-    page.select_option("select[name=draft_id]", value=demo_draft.get_attribute("value"))
+    demo_draft_value = page.locator("select[name=draft_id] option", has_text="全域旅游促进条例").first \
+        .get_attribute("value")
+    page.select_option("select[name=draft_id]", value=demo_draft_value)
     j.shot("meeting-form")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -96,6 +97,7 @@ def test_facilitator_meeting_five_comments_by_keyboard_spreadsheet_and_a_correct
     j.follow("← 意见录入")
     j.follow("导入表格", within=page.locator("main"))
     point_id = in_app(live_server.app, lambda db: _meeting_point(db, meeting_id))
+    page.select_option("select[name=draft_id]", value=demo_draft_value)
     page.get_by_label("联系点").select_option(value=str(point_id))
     page.get_by_label("会议（可选）").select_option(value=str(meeting_id))
     today = date.today().isoformat()
