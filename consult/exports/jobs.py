@@ -41,10 +41,12 @@ def _abandoned(job: ExportJob, now=None) -> bool:
     if job.status not in ("queued", "running"):
         return False
     now = now or utcnow()
-    if queue.mode() == "rq":  # built by some worker elsewhere: only a long-stopped heartbeat tells
-        if job.status == "running" and job.heartbeat_at is not None:
-            return now - job.heartbeat_at >= timedelta(seconds=4 * queue.stall_seconds())
-        return now - job.created_at >= ABANDONED_AFTER
+    if queue.mode() == "rq":
+        # Built by some worker elsewhere. A stopped heartbeat is first the workers' business: the next one to
+        # look queues the job again (recover_stalled). Only a job nobody has touched for ABANDONED_AFTER —
+        # no worker running at all — reads as failed here.
+        last = job.heartbeat_at if job.status == "running" and job.heartbeat_at is not None else job.created_at
+        return now - last >= ABANDONED_AFTER
     if queue.thread_alive(TARGET, job.id):
         return False
     return now - job.created_at >= ABANDONED_AFTER

@@ -129,7 +129,7 @@ def site(app, db, tmp_path, make_draft, make_user):
     db.session.commit()
     common = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="multi-server",
                   CONSULT_CONFIG="development", SEARCH_BACKEND="postgres", SEARCH_INDEXING="inline",
-                  JOB_QUEUE="rq", JOB_QUEUE_URL=REDIS_URL, JOB_STALL_SECONDS="3", EXPORT_STORAGE="database",
+                  JOB_QUEUE="rq", JOB_QUEUE_URL=REDIS_URL, JOB_STALL_SECONDS="5", EXPORT_STORAGE="database",
                   RATELIMIT_STORAGE_URI=REDIS_URL, COMMENT_RATE_LIMIT="4 per minute",
                   PYTHONPATH=str(ROOT), PYTHONWARNINGS="ignore")
     common.pop("FLASK_DEBUG", None)
@@ -220,7 +220,7 @@ def test_two_servers_and_a_worker_behave_as_one_site(app, db, site):
     worker.wait(10)
     time.sleep(0.5)
     assert staff_b.get(f"{b}/exports/jobs/{job_id}/status").json()["status"] == "running"  # nobody built it
-    site["worker"]()  # a new worker finds the stalled job (no heartbeat for 3 s), queues it again, builds it
+    site["worker"]()  # a new worker finds the stalled job (no heartbeat for 5 s), queues it again, builds it
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         state = staff_b.get(f"{b}/exports/jobs/{job_id}/status").json()
