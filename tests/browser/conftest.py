@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,11 +139,9 @@ def _wait_until_up(server: subprocess.Popen, base_url: str, log_path: Path) -> N
     pytest.fail(f"the live server did not answer within 60 s:\n{log_path.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app served by werkzeug in a separate process on 127.0.0.1 at a free port, for the session."""
-    tmp_dir = tmp_path_factory.mktemp("live")
-    config = _config(tmp_dir)
+@contextmanager
+def serve_app(tmp_dir: Path, config: dict):
+    """Serve `config` with werkzeug in a separate process on 127.0.0.1 at a free port; yields a LiveServer."""
     app = _build_app(config)
     port = _free_port()
     log_path = tmp_dir / "server.log"
@@ -165,6 +164,14 @@ def live_server(tmp_path_factory):
             from consult.extensions import db
 
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app served by werkzeug in a separate process on 127.0.0.1 at a free port, for the session."""
+    tmp_dir = tmp_path_factory.mktemp("live")
+    with serve_app(tmp_dir, _config(tmp_dir)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

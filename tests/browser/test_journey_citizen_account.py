@@ -7,16 +7,12 @@ build (migrations + demo data) as tests/browser/conftest.py, plus MAIL_SERVER po
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import PROJECT_ROOT, LiveServer, _build_app, _config, _free_port, _wait_until_up
+from tests.browser.conftest import _config, serve_app
 from tests.browser.journeys import Journey, in_app
 from tests.smtp_fixture import SmtpServer, body_of
 
@@ -37,20 +33,8 @@ def mail_live(tmp_path_factory, mail_server, chromium):
     tmp_dir = tmp_path_factory.mktemp("live-mail")
     config = dict(_config(tmp_dir), MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_server.port,
                   REGISTER_RATE_LIMIT="10000 per minute", RESET_RATE_LIMIT="10000 per minute")
-    app = _build_app(config)
-    port = _free_port()
-    log_path = tmp_dir / "server.log"
-    env = dict(os.environ, CONSULT_BROWSER_CONFIG=json.dumps(config), PYTHONPATH=str(PROJECT_ROOT))
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "tests.browser.serve", str(port)], cwd=PROJECT_ROOT,
-                                  env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(server, base_url, log_path)
-        yield LiveServer(app=app, base_url=base_url, tmp_dir=tmp_dir, log_path=log_path)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve_app(tmp_dir, config) as server:
+        yield server
 
 
 @pytest.fixture
