@@ -82,6 +82,14 @@ class SearchBackend(ABC):
                public_only: bool = False) -> tuple[int, list[tuple[str, int, float]]]:
         """(total matching, the best `limit` (kind, entity id, score)) for a parsed query."""
 
+    def grouped_ranked(self, node, filters: dict, limit: int):
+        """`grouped` and the best `limit` comments of `ranked` for one query: ((total, groups), ranked).
+
+        The staff search page needs both; a backend finds the matching set once for the two (the default
+        asks twice).
+        """
+        return self.grouped(node, filters), self.ranked(node, filters, limit)[1]
+
     @abstractmethod
     def fingerprints(self) -> dict[str, str]:
         """key → fingerprint of every indexed document (for `verify`)."""

@@ -1,7 +1,7 @@
 """The table of the PostgreSQL search backend (`consult.search.postgres_backend`)."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import DDL, BigInteger, Index, Integer, String, Text, event
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 from consult.extensions import db
@@ -42,3 +42,9 @@ class SearchDocument(db.Model):
     fp = db.Column(String(32), nullable=False, default="")
     ntext = db.Column(Text, nullable=False, default="")
     tokens = db.Column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
+
+
+# No planner statistics for the tokens: the planner then always matches through the GIN index (migration 0014
+# says why); create_all (tests, benchmarks) gets the same setting as a migrated database.
+event.listen(SearchDocument.__table__, "after_create",
+             DDL("ALTER TABLE search_documents ALTER COLUMN tokens SET STATISTICS 0").execute_if(dialect="postgresql"))

@@ -98,6 +98,7 @@ class GroupedResults:
     terms: list[str]
     page: int = 1
     pages: int = 1
+    top: list[Hit] = field(default_factory=list)  # the most relevant comments, when asked for (`top=`)
 
     @property
     def query(self) -> str:
@@ -151,9 +152,15 @@ def _sql_grouped(selection: Selection) -> tuple[int, list[tuple[int, list[int]]]
     return total, [(order, sorted(ids)) for order, ids in sorted(groups.items())]
 
 
-def _index_grouped(node, selection: Selection) -> tuple[int, list[tuple[int, list[int]]]]:
+def _index_grouped(node, selection: Selection, top: int = 0):
+    """(total, raw groups) from the index, and with `top` the backend's best `top + 10` (kind, id, score)."""
+    backend, filters = current_backend(), _backend_filters(selection)
+    ranked = []
     try:
-        total, raw = current_backend().grouped(node, _backend_filters(selection))
+        if top:
+            (total, raw), ranked = backend.grouped_ranked(node, filters, top + 10)
+        else:
+            total, raw = backend.grouped(node, filters)
     except IndexUnavailable:
         raise SearchUnavailable(search_health().message or gettext("全文检索暂不可用。"), "q") from None
     if selection.needs_sql_only():  # paragraph / duplicate group: no index field, checked in the database
@@ -161,7 +168,7 @@ def _index_grouped(node, selection: Selection) -> tuple[int, list[tuple[int, lis
         raw = [(order, [i for i in ids if i in allowed]) for order, ids in raw]
         raw = [(order, ids) for order, ids in raw if ids]
         total = sum(len(ids) for _, ids in raw)
-    return total, raw
+    return total, raw, ranked
 
 
 def _label_groups(raw) -> list[Group]:
@@ -244,19 +251,25 @@ def _load_hits(ids: list[int], terms) -> list[Hit]:
 
 
 def search_comments(selection: Selection | str, *, draft_id=None, filters=None, page: int = 1,
-                    per_group: int = 20, to_current: bool = False) -> GroupedResults:
+                    per_group: int = 20, to_current: bool = False, top: int = 0) -> GroupedResults:
     """Staff search: every matching comment grouped by anchor in text order (`to_current`: by the article
-    each anchor became in the current version, see map_to_current).
+    each anchor became in the current version, see map_to_current); with `top`, also the `top` most
+    relevant comments (`results.top`, as `top_comments` gives them) from the same index search.
 
     Raises QueryError / SelectionError for malformed input, SearchUnavailable when the index cannot answer.
     """
     node, selection, terms = _prepare(as_selection(selection, draft_id, filters))
-    total, raw = _sql_grouped(selection) if node is None else _index_grouped(node, selection)
+    ranked = []
+    if node is None:
+        total, raw = _sql_grouped(selection)
+    else:
+        total, raw, ranked = _index_grouped(node, selection, top)
     groups = _label_groups(raw)
     if to_current:
         groups = map_to_current(groups)
     pages = max(1, math.ceil(len(groups) / GROUPS_PER_PAGE))
-    results = GroupedResults(selection, total, groups, terms, min(max(1, page), pages), pages)
+    results = GroupedResults(selection, total, groups, terms, min(max(1, page), pages), pages,
+                             top=_top_hits(ranked, terms, top))
     if per_group:
         shown = results.shown
         hits = {h.obj.id: h for h in _load_hits([i for g in shown for i in g.comment_ids[:per_group]], terms)}
@@ -302,6 +315,13 @@ def top_comments(selection: Selection | str, *, draft_id=None, filters=None, lim
         _, ranked = current_backend().ranked(node, _backend_filters(selection), limit + 10)
     except IndexUnavailable:
         return []  # search_comments on the same page already says the index is unavailable
+    return _top_hits(ranked, terms, limit)
+
+
+def _top_hits(ranked, terms, limit: int) -> list[Hit]:
+    """Hits of the backend's ranked (kind, id, score), whole-word matches first, at most `limit`."""
+    if not ranked or not limit:
+        return []
     rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_([e for _, e, _ in ranked]))
                                                 .options(selectinload(Comment.contact_point),
                                                          selectinload(Comment.article)))}

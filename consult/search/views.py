@@ -60,8 +60,8 @@ def comments():
     if selection is not None:
         try:
             results = queries.search_comments(selection, page=form.page.data or 1, per_group=3,
-                                              to_current=bool(form.map_to_current.data))
-            top = queries.top_comments(selection, limit=10)
+                                              to_current=bool(form.map_to_current.data), top=10)
+            top = results.top
         except UserError as exc:
             errors.append(exc.message)
     hits = [h for g in (results.shown if results else []) for h in g.hits] + list(top)

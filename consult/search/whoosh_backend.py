@@ -14,7 +14,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections import defaultdict
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
@@ -360,12 +359,7 @@ class WhooshBackend(SearchBackend):
                 docnums = sorted(allowed)
             else:
                 docnums = [d for d in self._matches(searcher, node) if d in allowed]
-            arrays = self.arrays(searcher)
-            orders, eids = arrays.order, arrays.eid
-            groups: dict[int, list[int]] = defaultdict(list)
-            for docnum in docnums:
-                groups[orders[docnum]].append(eids[docnum])
-            return len(docnums), [(order, sorted(ids)) for order, ids in sorted(groups.items())]
+            return matching.groups(self.arrays(searcher), docnums)
 
     def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False):
         """(total matching, best `limit` (kind, id, score)).
@@ -382,15 +376,24 @@ class WhooshBackend(SearchBackend):
             base = Q.And([kind_q, Q.Term("public", "1")]) if public_only else kind_q
             allowed = self._filter_set(searcher, base, filters)
             matched = [d for d in self._matches(searcher, node) if d in allowed]
-            if not matched:
-                return 0, []
-            arrays = self.arrays(searcher)
-            candidates = matching.shortest(arrays, matched, max(RANK_CANDIDATES, 5 * limit))
-            scores = matching.bm25(searcher, candidates, node)
-            blen = arrays.blen
-            best = sorted(candidates, key=lambda d: (-scores.get(d, 0.0), blen[d], d))[:limit]
-            out = []
-            for docnum in best:
-                kind = searcher.stored_fields(docnum)["key"].split(":")[0]
-                out.append((kind, arrays.eid[docnum], scores.get(docnum, 0.0)))
-            return len(matched), out
+            return len(matched), self._best(searcher, node, matched, limit)
+
+    def grouped_ranked(self, node, filters: dict, limit: int):
+        """`grouped` and `ranked` from one matching set (the staff search page shows both)."""
+        with self._reading():
+            searcher = self.searcher()
+            if searcher.reader().doc_count_all() == 0:
+                return (0, []), []
+            allowed = self._filter_set(searcher, Q.Term("kind", "comment"), filters)
+            matched = [d for d in self._matches(searcher, node) if d in allowed]
+            return matching.groups(self.arrays(searcher), matched), self._best(searcher, node, matched, limit)
+
+    def _best(self, searcher, node, matched, limit: int) -> list[tuple[str, int, float]]:
+        if not matched:
+            return []
+        arrays = self.arrays(searcher)
+        candidates = matching.shortest(arrays, matched, max(RANK_CANDIDATES, 5 * limit))
+        scores = matching.bm25(searcher, candidates, node)
+        blen = arrays.blen
+        best = sorted(candidates, key=lambda d: (-scores.get(d, 0.0), blen[d], d))[:limit]
+        return [(searcher.stored_fields(d)["key"].split(":")[0], arrays.eid[d], scores.get(d, 0.0)) for d in best]

@@ -106,6 +106,15 @@ def substring_set(searcher, arrays: Arrays, text: str) -> set:
     return {d for d in candidates if has_sequence(bigram_tokens(texts[d]), pieces)}
 
 
+def groups(arrays: Arrays, docnums) -> tuple[int, list[tuple[int, list[int]]]]:
+    """(total, [(order, [comment ids ascending])]) in text order for matching docnums."""
+    orders, eids = arrays.order, arrays.eid
+    out: dict[int, list[int]] = defaultdict(list)
+    for docnum in docnums:
+        out[orders[docnum]].append(eids[docnum])
+    return len(docnums), [(order, sorted(ids)) for order, ids in sorted(out.items())]
+
+
 def shortest(arrays: Arrays, matched: list[int], k: int) -> list[int]:
     """The k matching docnums with the shortest bodies, ascending by docnum."""
     if len(matched) <= k:

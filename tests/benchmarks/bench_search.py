@@ -3,7 +3,7 @@
 Usage: python tests/benchmarks/bench_search.py [--size N] [--repeat R] [--workdir DIR]
                                               [--backend whoosh|postgres] [--database-url URL]
 Each query (2–4 characters, fixed set) returns the grouped counts (every group, every id, text order)
-plus the top 20 comments highlighted. Ours = `search_comments(per_group=0)` + `top_comments(limit=20)`.
+plus the top 20 comments highlighted. Ours = `search_comments(per_group=0, top=20)`, what the staff search page asks (one index search for both).
 `--backend postgres` also loads the same comments (same seed) into PostgreSQL (`--database-url`, default
 postgresql://postgres@127.0.0.1:5432/bench_search, created if missing; its tables are replaced) with
 SEARCH_BACKEND=postgres, and reports that backend as "ours", the Whoosh backend beside it, and FTS5
@@ -68,7 +68,7 @@ def main() -> None:
 
     from consult.extensions import db
     from consult.search.highlight import highlight
-    from consult.search.queries import search_comments, top_comments
+    from consult.search.queries import search_comments
     from consult.search.services import rebuild
 
     queries = _data.QUERIES
@@ -86,9 +86,8 @@ def main() -> None:
         conn = db.session.connection()
 
         def ours(q):
-            results = search_comments(q, draft_id=draft_id, per_group=0)
-            top = top_comments(q, draft_id=draft_id, limit=20)
-            return results.total, len(top)
+            results = search_comments(q, draft_id=draft_id, per_group=0, top=20)
+            return results.total, len(results.top)
 
         def sql(where, params, q):
             groups = conn.execute(text(GROUP_SQL.format(where=where)), params).all()
@@ -147,7 +146,7 @@ def postgres_figures(args, queries, long_queries, expected) -> dict:
     from sqlalchemy.engine import make_url
 
     from consult.extensions import db
-    from consult.search.queries import search_comments, top_comments
+    from consult.search.queries import search_comments
     from consult.search.services import rebuild
 
     url = make_url(args.database_url)
@@ -173,9 +172,8 @@ def postgres_figures(args, queries, long_queries, expected) -> dict:
               f"({args.size / max(index_seconds, 1e-9):.0f} comments/s)")
 
         def ours(q):
-            results = search_comments(q, draft_id=draft_id, per_group=0)
-            top = top_comments(q, draft_id=draft_id, limit=20)
-            return results.total, len(top)
+            results = search_comments(q, draft_id=draft_id, per_group=0, top=20)
+            return results.total, len(results.top)
 
         for q in queries:
             total = ours(q)[0]
