@@ -148,10 +148,11 @@ def check_command(servers, as_json):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, cron).")
 @with_appcontext
 def worker_command(burst):
-    """Run background jobs (exports) from the RQ queue (JOB_QUEUE=rq); start as many as you need."""
+    """Run background jobs (exports, notifications, themes) from the RQ queue (JOB_QUEUE=rq); start as many
+    as you need. Every JOB_STALL_SECONDS / 2 each worker also re-queues stalled exports and sends the
+    notifications whose retry has come."""
     from consult import queue
     from consult.cli import fail
-    from consult.exports.jobs import recover_stalled
 
     if queue.mode() != "rq":
         fail("JOB_QUEUE is 'thread': jobs run inside the web processes; set JOB_QUEUE=rq (and JOB_QUEUE_URL) "
@@ -160,4 +161,13 @@ def worker_command(burst):
         queue.redis_connection().ping()
     except Exception as exc:  # noqa: BLE001
         fail(f"the job queue at {current_app.config.get('JOB_QUEUE_URL')} does not answer: {exc.__class__.__name__}")
-    queue.work(current_app._get_current_object(), burst=burst, recover=recover_stalled)
+    queue.work(current_app._get_current_object(), burst=burst, recover=worker_round)
+
+
+def worker_round() -> None:
+    """A worker's periodic round: stalled exports queued again or failed, due notification retries sent."""
+    from consult.exports.jobs import recover_stalled
+    from consult.notifications.jobs import send_retries
+
+    recover_stalled()
+    send_retries()

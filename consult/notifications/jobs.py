@@ -2,7 +2,9 @@
 
 Same pattern as export jobs (`consult.exports.jobs`): the batch row is the job; after the release commits
 it is started in a daemon thread (JOB_QUEUE=thread) or enqueued for a `consult worker` (JOB_QUEUE=rq).
-While messages wait for a retry the job sleeps until the earliest is due (a bounded number of rounds);
+In a thread, while messages wait for a retry the job sleeps until the earliest is due (a bounded number of
+rounds). On the queue the job sends one round and returns, so a backoff never holds a worker that exports
+wait for: every `consult worker` sends what has become due in its periodic round (`send_retries`).
 `consult notifications send` sends whatever is due at any time (cron, or after an outage).
 """
 from __future__ import annotations
@@ -41,7 +43,8 @@ def run_batch(batch_id: int, *, rounds: int | None = None) -> dict:
     if batch.status == "queued":
         services.plan(batch)
         db.session.commit()
-    rounds = rounds if rounds is not None else int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 6)
+    if rounds is None:
+        rounds = 1 if queue.mode() == "rq" else int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 6)
     counts = {}
     for round_ in range(max(1, rounds)):
         counts = services.send_due()
@@ -51,3 +54,12 @@ def run_batch(batch_id: int, *, rounds: int | None = None) -> dict:
             break
         time.sleep(max(0.0, min(3600.0, (due - utcnow()).total_seconds())))
     return counts
+
+
+def send_retries(now=None) -> dict:
+    """Send the pending messages that have become due (a `consult worker`'s periodic round); {} if none."""
+    now = now or utcnow()
+    due = db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.status == "pending",
+        Notification.next_attempt_at.is_(None) | (Notification.next_attempt_at <= now)))
+    return services.send_due(now) if due else {}

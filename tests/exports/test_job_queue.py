@@ -7,30 +7,18 @@ from datetime import timedelta
 import pytest
 
 from consult.database import utcnow
+from tests.rq_fixture import redis_ok, rq_mode
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-def _redis_ok() -> bool:
-    try:
-        from redis import Redis
-
-        return bool(Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _redis_ok(), reason=f"the RQ job queue needs Redis at {REDIS_URL}")
+pytestmark = pytest.mark.skipif(not redis_ok(REDIS_URL), reason=f"the RQ job queue needs Redis at {REDIS_URL}")
 
 
 @pytest.fixture
 def rq_app(app):
-    from redis import Redis
-
-    Redis.from_url(REDIS_URL).flushdb()
-    app.config.update(JOB_QUEUE="rq", JOB_QUEUE_URL=REDIS_URL, JOB_STALL_SECONDS=3, EXPORT_STORAGE="database")
-    yield app
-    Redis.from_url(REDIS_URL).flushdb()
+    with rq_mode(app, REDIS_URL, JOB_STALL_SECONDS=3, EXPORT_STORAGE="database"):
+        yield app
 
 
 def _job(db, draft, staff, **values):
