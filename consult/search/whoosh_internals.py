@@ -42,6 +42,39 @@ def read_text_column(segreader, name: str) -> list:
     return [bytes(reader[i]).decode("utf-8") for i in range(count)]
 
 
+def term_docnums(searcher, fieldname: str, text: str) -> list[int]:
+    """Docnums of one term's postings across every segment, deleted documents left out, read a block of
+    ids at a time (Whoosh's `docs_for_query` makes several Python calls per posting)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching.wrappers import FilterMatcher
+    from whoosh.reading import TermNotFound
+
+    out: list[int] = []
+    for segreader, offset in searcher.reader().leaf_readers():
+        try:
+            matcher = segreader.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        deleted = frozenset()
+        if isinstance(matcher, FilterMatcher):  # the segment has deletions
+            matcher, deleted = matcher.child, matcher._ids
+        if isinstance(matcher, W3LeafMatcher):
+            matcher.reset()
+            ids: list[int] = []
+            while True:
+                matcher._read_ids()
+                ids.extend(matcher._ids)
+                if matcher._lastblock:
+                    break
+                matcher._goto(matcher._nextoffset)
+        else:  # postings inlined in the term info
+            ids = list(matcher.all_ids())
+        if deleted:
+            ids = [i for i in ids if i not in deleted]
+        out.extend(i + offset for i in ids) if offset else out.extend(ids)
+    return out
+
+
 def reopen_searcher(ix, old_searcher):
     """A searcher on the latest commit that reuses the old segment readers whose segment is unchanged.
 

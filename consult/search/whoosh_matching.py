@@ -14,6 +14,7 @@ from whoosh.reading import TermNotFound
 
 from consult.comments.selection import INDEX_FIELDS
 from consult.search.analysis import bigram_tokens, has_sequence, query_cjk_run, query_pieces
+from consult.search.whoosh_internals import term_docnums
 
 
 class Arrays:
@@ -89,9 +90,17 @@ def substring_set(searcher, arrays: Arrays, text: str) -> set:
     pieces = query_pieces(text)
     if not pieces:
         return set()
+    run = query_cjk_run(text)
+    if run is not None and len(pieces) > 1:
+        # Exact on the text: the documents of the run's rarest bigram are candidates enough (each document
+        # containing the run holds every bigram), so the common bigrams' long posting lists are never read.
+        rarest = min(dict.fromkeys(word for word, _ in pieces), key=lambda w: searcher.doc_frequency("body", w))
+        texts = arrays.text
+        return {d for d in term_docnums(searcher, "body", rarest) if run in texts[d]}
     sets = []
     for word, is_prefix in dict.fromkeys(pieces):
-        found = set(searcher.docs_for_query(Q.Prefix("body", word) if is_prefix else Q.Term("body", word)))
+        found = set(searcher.docs_for_query(Q.Prefix("body", word)) if is_prefix
+                    else term_docnums(searcher, "body", word))
         if not found:
             return set()
         sets.append(found)
@@ -100,9 +109,6 @@ def substring_set(searcher, arrays: Arrays, text: str) -> set:
     if len(pieces) == 1:
         return candidates
     texts = arrays.text
-    run = query_cjk_run(text)
-    if run is not None:
-        return {d for d in candidates if run in texts[d]}
     return {d for d in candidates if has_sequence(bigram_tokens(texts[d]), pieces)}
 
 
