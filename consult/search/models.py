@@ -1,10 +1,11 @@
 """The table of the PostgreSQL search backend (`consult.search.postgres_backend`)."""
 from __future__ import annotations
 
-from sqlalchemy import DDL, BigInteger, Index, Integer, String, Text, event
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy import DDL, BigInteger, Index, Integer, String, Text, event, func
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from consult.extensions import db
+from consult.search.pg_tokens import CREATE_FUNCTION, NO_STATISTICS
 
 
 class SearchDocument(db.Model):
@@ -16,7 +17,6 @@ class SearchDocument(db.Model):
 
     __tablename__ = "search_documents"
     __table_args__ = (
-        Index("ix_search_documents_tokens", "tokens", postgresql_using="gin"),
         Index("ix_search_documents_kind_ord", "kind", "ord"),
     )
 
@@ -41,10 +41,11 @@ class SearchDocument(db.Model):
     public = db.Column(String(1), nullable=False, default="0")
     fp = db.Column(String(32), nullable=False, default="")
     ntext = db.Column(Text, nullable=False, default="")
-    tokens = db.Column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
 
 
-# No planner statistics for the tokens: the planner then always matches through the GIN index (migration 0014
-# says why); create_all (tests, benchmarks) gets the same setting as a migrated database.
-event.listen(SearchDocument.__table__, "after_create",
-             DDL("ALTER TABLE search_documents ALTER COLUMN tokens SET STATISTICS 0").execute_if(dialect="postgresql"))
+# The token index: GIN over the SQL analysis of the normalised text (PostgreSQL only; see pg_tokens). The
+# function is created before the tables, so create_all (tests, benchmarks) matches a migrated database.
+Index("ix_search_documents_tokens", func.consult_search_tokens(SearchDocument.__table__.c.ntext),
+      postgresql_using="gin").ddl_if(dialect="postgresql")
+event.listen(db.metadata, "before_create", DDL(CREATE_FUNCTION).execute_if(dialect="postgresql"))
+event.listen(SearchDocument.__table__, "after_create", DDL(NO_STATISTICS).execute_if(dialect="postgresql"))

@@ -2,34 +2,34 @@
 
 The index is one table, `search_documents`, in the application's own PostgreSQL database, so every app
 server and worker sees the same index and no server keeps search state on its disk. The analysis is the
-one Whoosh uses (`consult.search.analysis`, computed in Python): each document's CJK bigrams, run-final
-unigrams and Latin/digit words are stored *with their positions* in a GIN-indexed `tsvector`, built as a
-literal (`'景区':1 '区':2`), never through a PostgreSQL text-search configuration (none is packaged for
-Chinese; no extension is required, not even `pg_trgm`). A query term becomes a `tsquery`:
+one Whoosh uses: `consult.search.analysis` normalises each text in Python (stored as `ntext`), and a GIN
+expression index over `consult_search_tokens(ntext)` (`consult.search.pg_tokens`: the same bigrams,
+run-final characters and Latin/digit words, computed by an SQL function) finds candidates. No tsvector is
+stored and no text-search configuration or extension is needed (none is packaged for Chinese here; not
+even `pg_trgm`). A query term becomes a `tsquery` on that expression, every token required
+(`'民宿' & '宿经' & '经营'`, the GIN index does the work), confirmed on the normalised text:
 
-* a pure-CJK run: every bigram must be present (`'民宿' & '宿经' & '经营'`, the GIN index does the work)
-  and the run must occur in the normalised text (`ntext LIKE '%民宿经营%'`): exact substring semantics;
-* a term mixing Latin/digits and CJK: the tokens must be consecutive (`'a' <-> '级景' <-> '景区'`);
-* a one-character CJK term: a prefix lexeme (`'区':*`), as in Whoosh.
+* a pure-CJK run: `ntext LIKE '%民宿经营%'` — exact substring semantics;
+* a term mixing Latin/digits and CJK runs: a regular expression that asks for the same consecutive tokens
+  as Whoosh's `has_sequence` (`term_regex`: whole Latin words, CJK runs ending or starting where the
+  tokens say, only non-token characters between);
+* a one-token term: the index alone (a one-character CJK term as a prefix lexeme `'区':*`, as in Whoosh).
 
 Boolean operators and field filters become SQL (`AND` / `OR` / `NOT`, column equality, array containment).
 Grouped counts are one `GROUP BY` on the text-order key; ranking scores, like Whoosh, only the shortest
 candidates (`ts_rank` on the query's bigrams divided by the document's length — like BM25 for a rare
-term, the short comment that says just this comes first — then body length, then id).
+term, the short comment that says just this comes first — then body length, then id). The staff search
+page's groups and top comments come from one statement (`grouped_ranked`): the matching set is read once.
 
 Index maintenance goes through the outbox like the Whoosh backend (`consult.search.services.sync_pending`,
 run after each commit in-process or by `consult search worker`): one pipeline for both engines, a comment
 is never refused because indexing failed, and the outbox rows live in the shared database, so any server
 or worker drains them. A rebuild replaces every row in one transaction: readers see the old index until it
 commits (MVCC); incremental writers wait for it (bounded: `IndexBusy`, their rows stay queued).
-
-Limit: PostgreSQL keeps token positions up to 16,383; in a text longer than that, a mixed Latin+CJK phrase
-beyond that point is not found (pure-CJK terms are confirmed on the text and are not affected).
 """
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 
 from sqlalchemy import (REAL, BigInteger, and_, cast, create_engine, delete, false, func, literal, not_, null, or_,
                         select, text, true, union_all)
@@ -38,7 +38,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from consult.comments.selection import INDEX_FIELDS
 from consult.search.models import SearchDocument
-from consult.search.analysis import bigram_tokens, query_cjk_run, query_pieces
+from consult.search.pg_tokens import CJK_CLASS, WORD_CLASS
+from consult.search.analysis import CJK_GAP_RE, RUN_RE, normalize, query_cjk_run, query_pieces
 from consult.search.backend import IndexBusy, IndexState, IndexUnavailable, SearchBackend
 
 RANK_CANDIDATES = 200  # as in the Whoosh backend: only the shortest matches are scored
@@ -63,24 +64,28 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(normalized: str) -> str:
-    """`'ab':1,4 'bc':2 …` for the tokens of normalised text (positions 1-based, capped by PostgreSQL)."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    for pos, token in enumerate(bigram_tokens(normalized), 1):
-        if pos > 16383:
-            pos = 16383
-        spots = positions[token]
-        if not spots or spots[-1] != pos:
-            spots.append(pos)
-    return " ".join(f"{_lexeme(t)}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+def _term_tsquery(pieces) -> str:
+    """`'a' & 'b'`: every distinct piece of one query term present (a prefix piece as `'x':*`)."""
+    return " & ".join(_lexeme(word) + (":*" if is_prefix else "") for word, is_prefix in dict.fromkeys(pieces))
 
 
-def _term_tsquery(pieces, consecutive: bool) -> str:
-    """`'a' & 'b'` (all present) or `'a' <-> 'b'` (consecutive) for the pieces of one query term."""
-    if not consecutive:
-        pieces = list(dict.fromkeys(pieces))
-    return (" <-> " if consecutive else " & ").join(_lexeme(word) + (":*" if is_prefix else "")
-                                                   for word, is_prefix in pieces)
+def term_regex(normalized_term: str) -> str:
+    """A PostgreSQL regular expression true of a normalised text exactly when the term's tokens occur in
+    it consecutively (`analysis.has_sequence` on `bigram_tokens`), for a term of two or more runs.
+
+    Latin/digit runs are whole words; the first CJK run must end a run of the text, a middle one be a whole
+    run, the last one start a run; between runs only characters that make no token.
+    """
+    runs = list(RUN_RE.finditer(normalized_term))
+    cjk, word = f"[{CJK_CLASS}]", f"[{WORD_CLASS}]"
+    parts = []
+    for index, match in enumerate(runs):
+        first, last = index == 0, index == len(runs) - 1
+        if match.group(1) is None:
+            parts.append(f"(?<!{word}){match.group(2)}(?!{word})")
+        else:
+            parts.append(("" if first else f"(?<!{cjk})") + match.group(1) + ("" if last else f"(?!{cjk})"))
+    return f"[^{CJK_CLASS}{WORD_CLASS}]*".join(parts)
 
 
 def row_of(doc: dict) -> dict:
@@ -92,25 +97,32 @@ def row_of(doc: dict) -> dict:
     row.update(key=doc["key"], eid=int(doc.get("eid") or 0), day=int(doc.get("date") or 0),
                ord=int(doc.get("order") or 0), blen=int(doc.get("blen") or 0), fp=doc.get("fp") or "",
                ntext=ntext, division=(doc.get("division") or "").split(),
-               tags=[t for t in (doc.get("tags") or "").split(",") if t], tokens=tsvector_literal(ntext))
+               tags=[t for t in (doc.get("tags") or "").split(",") if t])
     row["decision"] = row["decision"] if doc.get("decision") is not None else ""
     return row
 
 
 # ---- query translation ----------------------------------------------------------------------------------
 
+TOKENS = func.consult_search_tokens(T.c.ntext)  # the expression the GIN index is built on
+
+
+def _matches(tsquery: str):
+    return TOKENS.op("@@", is_comparison=True)(cast(literal(tsquery), TSQUERY))
+
+
 def _term_condition(term: str):
     pieces = query_pieces(term)
     if not pieces:
         return false()
-    run = query_cjk_run(term)
-    if len(pieces) == 1 or run is not None:
-        condition = T.c.tokens.op("@@", is_comparison=True)(cast(literal(_term_tsquery(pieces, False)), TSQUERY))
-        if run is not None and len(pieces) > 1:
-            escaped = run.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            condition = and_(condition, T.c.ntext.like(f"%{escaped}%", escape="\\"))
+    condition = _matches(_term_tsquery(pieces))
+    if len(pieces) == 1:
         return condition
-    return T.c.tokens.op("@@", is_comparison=True)(cast(literal(_term_tsquery(pieces, True)), TSQUERY))
+    run = query_cjk_run(term)
+    if run is not None:
+        escaped = run.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return and_(condition, T.c.ntext.like(f"%{escaped}%", escape="\\"))
+    return and_(condition, T.c.ntext.regexp_match(term_regex(CJK_GAP_RE.sub("", normalize(term)))))
 
 
 def _field_condition(name: str, value: str):
@@ -322,4 +334,4 @@ class PostgresBackend(SearchBackend):
     @staticmethod
     def _score(node):
         query = rank_tsquery(node)
-        return func.ts_rank(T.c.tokens, cast(literal(query), TSQUERY), 2) if query else literal(0.0)
+        return func.ts_rank(TOKENS, cast(literal(query), TSQUERY), 2) if query else literal(0.0)
