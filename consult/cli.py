@@ -32,7 +32,7 @@ COMMANDS = {
     "search": "search commands.",
     "shell": "Run a shell in the app context.",
     "users": "User accounts.",
-    "worker": "Run background jobs (exports) from the RQ queue (JOB_QUEUE=rq); start as many as you need.",
+    "worker": "Run background jobs from the RQ queue (JOB_QUEUE=rq); start as many as you need.",
 }
 
 

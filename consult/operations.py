@@ -148,9 +148,11 @@ def check_command(servers, as_json):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, cron).")
 @with_appcontext
 def worker_command(burst):
-    """Run background jobs (exports, notifications, themes) from the RQ queue (JOB_QUEUE=rq); start as many
-    as you need. Every JOB_STALL_SECONDS / 2 each worker also re-queues stalled exports and sends the
-    notifications whose retry has come."""
+    """Run background jobs from the RQ queue (JOB_QUEUE=rq); start as many as you need.
+
+    Jobs: exports, notifications, themes, duplicate detection, queued index rebuilds. Every
+    JOB_STALL_SECONDS / 2 each worker also re-queues stalled exports and sends the notifications whose
+    retry has come."""
     from consult import queue
     from consult.cli import fail
 

@@ -100,6 +100,18 @@ def thread_alive(target: str, job_id: int) -> bool:
     return thread is not None and thread.is_alive()
 
 
+def abandoned(target: str, job_id: int, status: str, created_at, after, now=None) -> bool:
+    """A job row still queued/running `after` its creation with no live thread of this process: its
+    worker died (a thread's process exited, or no `consult worker` took it from the queue)."""
+    from consult.database import utcnow
+
+    if status not in ("queued", "running"):
+        return False
+    if mode() != "rq" and thread_alive(target, job_id):
+        return False
+    return (now or utcnow()) - created_at >= after
+
+
 def wait_for(target: str, job_id: int, timeout: float = 60.0) -> bool:
     """Wait for this process's thread of the job; True when it has finished (or none was started)."""
     with _threads_lock:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect, text
 
-from consult import create_app
+from consult import create_app, queue
 from consult.config import TestConfig
 from consult.database import utcnow
 from consult.extensions import db as _db
@@ -48,6 +48,7 @@ def app(app_config):
     with application.app_context():
         reset_schema(_db)
         yield application
+        queue.wait_all("", 60)  # background jobs a test started end before its schema goes
         _db.session.remove()
         if _db.engine.dialect.name != "postgresql":
             _db.drop_all()

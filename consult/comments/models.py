@@ -59,6 +59,24 @@ class DuplicateDetection(db.Model):
     comments: Mapped[int] = mapped_column(default=0)
 
 
+class DuplicateRun(db.Model):
+    """One near-duplicate detection over a draft that staff asked for, run in the background
+    (`consult.comments.duplicate_jobs`); DuplicateDetection keeps what the last finished run found."""
+
+    __tablename__ = "duplicate_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(db.ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(db.String(20), default="queued")  # queued / running / done / failed
+    error: Mapped[str] = mapped_column(db.String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+
+    draft = relationship("Draft")
+    created_by = relationship("User")
+
+
 class CommentImport(db.Model):
     """A spreadsheet of comments imported at once (its hash detects a second import of the same file)."""
 

@@ -3,7 +3,7 @@
 the message beside its field). Destructive steps (split a comment out of a group) have a confirm page."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from consult.accounts.models import User
 from consult.accounts.permissions import can_decide, can_moderate
 from consult.accounts.views import is_safe_next
 from consult.actions import perform
+from consult.comments import duplicate_jobs
 from consult.comments.models import DuplicateGroup
 from consult.extensions import db
 from consult.review import queries, services
@@ -203,11 +204,16 @@ def moderation_bulk():
 @bp.route("/drafts/<int:draft_id>/duplicates/refresh", methods=["POST"])
 @require(can_decide)
 def duplicates_refresh(draft_id: int):
-    """Run near-duplicate detection over a draft now (confirmed groups are kept)."""
+    """Start near-duplicate detection over a draft in the background (confirmed groups are kept)."""
     draft = load_draft(draft_id)
-    return perform(lambda: services.refresh_duplicates(draft, actor=current_user).groups,
-                   success=_counted(_("检测完成：共 {n} 组。")),
-                   redirect_to=url_for("review.duplicates", draft_id=draft.id))
+
+    def started(run) -> str:
+        duplicate_jobs.launch(current_app._get_current_object(), run.id)
+        return url_for("review.duplicates", draft_id=draft.id)
+
+    return perform(lambda: duplicate_jobs.request_detection(draft, actor=current_user),
+                   success=_("已开始检测重复意见，完成后本页显示结果。"), redirect_to=started,
+                   failure_redirect=url_for("review.duplicates", draft_id=draft.id))
 
 
 def _group_or_404(group_id: int) -> DuplicateGroup:

@@ -14,6 +14,7 @@ from consult.extensions import db
 from consult.review import queries
 from consult.review.carried import (
     DELETED_ANCHOR, carried_into, carried_statuses, deleted_article_ids, workbench_place)
+from consult.comments import duplicate_jobs
 from consult.comments.duplicates import last_detection
 from consult.review.forms import decision_form, duplicate_of_form
 from consult.review.highlight import diff_html
@@ -99,7 +100,9 @@ def render_duplicates(draft: Draft, page: int, failed: dict | None = None) -> st
     forms = {g.id: decision_form(f"g{g.id}") for g, *_rest in groups}
     if failed.get("group") in forms:
         forms[failed["group"]] = failed["form"]
+    run = duplicate_jobs.latest_run(draft)
+    state, error = duplicate_jobs.state_of(run)
     return render_template("review/duplicates.html", draft=draft, groups=groups, total=total, page=page,
                            pages=max(1, -(-total // queries.GROUPS_PER_PAGE)), forms=forms,
                            counts=queries.group_counts(draft), detection=last_detection(draft),
-                           diff_html=diff_html, shown=queries.MEMBERS_SHOWN)
+                           run=run, state=state, error=error, diff_html=diff_html, shown=queries.MEMBERS_SHOWN)

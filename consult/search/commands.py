@@ -43,9 +43,23 @@ def _short(exc) -> str:
 
 
 @search_cli.command("rebuild")
-def rebuild_command():
+@click.option("--queue", "on_queue", is_flag=True,
+              help="Leave the rebuild to a `consult worker` (JOB_QUEUE=rq) instead of running it here.")
+def rebuild_command(on_queue):
     """Rebuild the index from the database into a new directory and swap it in."""
-    from consult.search.services import rebuild, rebuild_total
+    from consult.search.services import REBUILD_TARGET, rebuild, rebuild_total
+
+    if on_queue:
+        from consult import queue
+        from consult.cli import fail
+
+        if queue.mode() != "rq":
+            fail("--queue needs JOB_QUEUE=rq (and JOB_QUEUE_URL): with JOB_QUEUE=thread there is no worker; "
+                 "run `consult search rebuild` without --queue")
+        queue.enqueue(REBUILD_TARGET, timeout=6 * 3600)
+        click.echo(f"queued: a `consult worker` rebuilds the index ({rebuild_total()} documents); "
+                   "`consult search verify` tells when it is complete")
+        return
 
     started = time.perf_counter()
     with click.progressbar(length=rebuild_total(), label="indexing", show_pos=True) as bar:

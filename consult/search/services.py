@@ -114,6 +114,16 @@ def rebuild(progress=None) -> int:
     return count
 
 
+REBUILD_TARGET = "consult.search.services:rebuild_job"
+
+
+def rebuild_job() -> int:
+    """`rebuild` as a queued job (`consult search rebuild --queue`, run by a `consult worker`)."""
+    count = rebuild()
+    log.info("search index rebuilt by a worker: %s documents", count)
+    return count
+
+
 def _forkable_database() -> bool:
     """Worker processes can open their own connection (not an in-memory SQLite database)."""
     url = db.engine.url

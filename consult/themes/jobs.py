@@ -30,11 +30,7 @@ def abandoned_message() -> str:
 
 def is_abandoned(run: ThemeRun, now=None) -> bool:
     """True when a queued/running run has no live thread here and is older than ABANDONED_AFTER."""
-    if run.status not in ("queued", "running"):
-        return False
-    if queue.mode() != "rq" and queue.thread_alive(TARGET, run.id):
-        return False
-    return (now or utcnow()) - run.created_at >= ABANDONED_AFTER
+    return queue.abandoned(TARGET, run.id, run.status, run.created_at, ABANDONED_AFTER, now)
 
 
 def fail_if_abandoned(run: ThemeRun, now=None) -> bool:

@@ -8,6 +8,8 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
+from consult import queue
+from consult.comments import duplicate_jobs
 from consult.comments.models import Comment
 from consult.review import queries
 
@@ -203,8 +205,10 @@ def test_bulk_moderation_view(client, db, draft, online, signed_in):
 def test_duplicates_page_confirm_split_decide(client, db, draft, entered, signed_in):
     copies = [entered(body=SAME, anchor="4"), entered(body=SAME + "！", anchor="4"),
               entered(body=SAME.replace("游客", "遊客"), anchor="4")]
-    response = client.post(f"/review/drafts/{draft.id}/duplicates/refresh", follow_redirects=True)
-    assert "检测完成：共 1 组" in response.data.decode()
+    client.post(f"/review/drafts/{draft.id}/duplicates/refresh")
+    assert queue.wait_all(duplicate_jobs.TARGET, 120)
+    response = client.get(f"/review/drafts/{draft.id}/duplicates")
+    assert "发现 1 组、共 3 条意见" in response.data.decode()
     doc = lxml.html.fromstring(response.data.decode())
     group_id = int(doc.xpath("//section[contains(@class, 'dup-group')]")[0].get("id")[2:])
     assert len(doc.xpath("//section[contains(@class, 'dup-group')]//article")) == 3
