@@ -10,6 +10,7 @@ imported comments join their groups at once.
 """
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -70,6 +71,21 @@ def request_detection(draft, *, actor) -> DuplicateRun:
 def launch(app, run_id: int):
     """Start a committed, queued run (a thread here, or the queue: JOB_QUEUE)."""
     return queue.start(app, TARGET, run_id)
+
+
+def settle(run_id: int, seconds: float = 2.0) -> None:
+    """Give a just-launched run `seconds` to finish, so that a small draft's page shows the result at once
+    (a large one shows 正在检测 and refreshes): the thread is joined, or the queued run's row polled."""
+    if queue.mode() != "rq":
+        queue.wait_for(TARGET, run_id, seconds)
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = db.session.scalar(select(DuplicateRun.status).where(DuplicateRun.id == run_id))
+        db.session.rollback()  # end the read: the next one sees the worker's commit
+        if status not in ("queued", "running"):
+            return
+        time.sleep(0.2)
 
 
 def wait_for(run_id: int, timeout: float = 120.0) -> bool:

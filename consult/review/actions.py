@@ -208,11 +208,16 @@ def duplicates_refresh(draft_id: int):
     draft = load_draft(draft_id)
 
     def started(run) -> str:
+        """After the commit: launch the run, give it a moment, and say where it stands."""
         duplicate_jobs.launch(current_app._get_current_object(), run.id)
-        return url_for("review.duplicates", draft_id=draft.id)
+        duplicate_jobs.settle(run.id)
+        db.session.refresh(run)
+        if run.status == "done":
+            return _("检测完成。")
+        return _("已开始检测重复意见，完成后本页显示结果。")
 
-    return perform(lambda: duplicate_jobs.request_detection(draft, actor=current_user),
-                   success=_("已开始检测重复意见，完成后本页显示结果。"), redirect_to=started,
+    return perform(lambda: duplicate_jobs.request_detection(draft, actor=current_user), success=started,
+                   redirect_to=url_for("review.duplicates", draft_id=draft.id),
                    failure_redirect=url_for("review.duplicates", draft_id=draft.id))
 
 

@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.journeys import (EXPORT_WAIT_MS, Journey, comments_with_body, docx_text, draft_title,
                                     in_app, xlsx_rows)
@@ -202,6 +203,8 @@ def test_staff_confirm_a_duplicate_group_and_decide_it_once(staff_journey, live_
     j.page.reload()
     j.follow("重复意见", within=_draft_card(j, title))
     j.submit("重新检测重复意见")
+    # A small draft is done when the page comes back; a large one says 正在检测 and refreshes itself.
+    expect(page.locator("#detection")).not_to_contain_text("正在检测", timeout=60_000)
     j.shot("detected")
     group = _find_group(j, body)
     group_id = group.get_attribute("id")
