@@ -45,7 +45,7 @@ from consult.search.backend import IndexBusy, IndexState, IndexUnavailable, Sear
 RANK_CANDIDATES = 200  # as in the Whoosh backend: only the shortest matches are scored
 # Settings of the backend's own connections: sorts and the matching set of a common term (tens of thousands
 # of rows) stay in memory, and no JIT compilation (tens of milliseconds) for these short queries.
-SESSION_OPTIONS = "-c work_mem=64MB -c jit=off"
+SESSION_OPTIONS = "-c work_mem=64MB -c jit=off -c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0"
 LOCK_TIMEOUT = "5s"  # an incremental write waits this long for a running rebuild, then its rows stay queued
 COPY_BATCH = 2000
 KINDS = ("comment", "public_comment", "article", "draft")
