@@ -112,6 +112,40 @@ def abandoned(target: str, job_id: int, status: str, created_at, after, now=None
     return (now or utcnow()) - created_at >= after
 
 
+def run_row(model, row_id: int, compute, failure_message: str):
+    """Run the job of a queued row (a ThemeRun, a DuplicateRun): mark it running, `compute(row)`, then done
+    (unless compute set the status itself) or failed with a one-line reason the page shows; commits.
+
+    Whatever goes wrong, the row ends in a state its page can show: a UserError's own message, else
+    `failure_message` (the exception is logged, never shown).
+    """
+    from consult.database import utcnow
+    from consult.errors import UserError
+    from consult.extensions import db
+
+    row = db.session.get(model, row_id)
+    if row is None or row.status != "queued":
+        return row
+    row.status = "running"
+    db.session.commit()
+    try:
+        compute(row)
+        if row.status == "running":
+            row.status, row.finished_at = "done", utcnow()
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        db.session.rollback()
+        if isinstance(exc, UserError):
+            message = exc.message
+        else:
+            current_app.logger.exception("%s %s failed", model.__tablename__, row_id)
+            message = failure_message
+        row = db.session.get(model, row_id)
+        row.status, row.error, row.finished_at = "failed", message[:500], utcnow()
+        db.session.commit()
+    return row
+
+
 def wait_for(target: str, job_id: int, timeout: float = 60.0) -> bool:
     """Wait for this process's thread of the job; True when it has finished (or none was started)."""
     with _threads_lock:

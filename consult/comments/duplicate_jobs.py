@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,7 +21,6 @@ from consult.audit.services import record
 from consult.comments.duplicates import DuplicateError, refresh_duplicates
 from consult.comments.models import DuplicateRun
 from consult.database import utcnow
-from consult.errors import UserError
 from consult.extensions import db
 
 TARGET = "consult.comments.duplicate_jobs:run_job"
@@ -95,23 +93,5 @@ def wait_for(run_id: int, timeout: float = 120.0) -> bool:
 
 def run_job(run_id: int) -> DuplicateRun | None:
     """Detect, then mark the run done, or failed with a one-line reason (commits)."""
-    run = db.session.get(DuplicateRun, run_id)
-    if run is None or run.status != "queued":
-        return run
-    run.status = "running"
-    db.session.commit()
-    try:
-        refresh_duplicates(run.draft, actor=run.created_by)
-        run.status, run.finished_at = "done", utcnow()
-        db.session.commit()
-    except Exception as exc:  # the run must end in a state the page can show, whatever went wrong
-        db.session.rollback()
-        if isinstance(exc, UserError):
-            message = exc.message
-        else:
-            current_app.logger.exception("duplicate detection run %s failed", run_id)
-            message = _("检测失败，请稍后重试或联系管理员。")
-        run = db.session.get(DuplicateRun, run_id)
-        run.status, run.error, run.finished_at = "failed", message[:500], utcnow()
-        db.session.commit()
-    return run
+    return queue.run_row(DuplicateRun, run_id, lambda run: refresh_duplicates(run.draft, actor=run.created_by),
+                         _("检测失败，请稍后重试或联系管理员。"))

@@ -8,13 +8,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 
 from consult import queue
 from consult.database import utcnow
-from consult.errors import UserError
 from consult.extensions import db
 from consult.themes.models import ThemeRun
 
@@ -73,23 +71,8 @@ def run_job(run_id: int) -> ThemeRun | None:
     """Compute a queued run and mark it done, or failed with a one-line reason (commits)."""
     from consult.themes.services import compute_run
 
-    run = db.session.get(ThemeRun, run_id)
-    if run is None or run.status != "queued":
-        return run
-    run.status = "running"
-    db.session.commit()
-    try:
-        compute_run(run, progress=_Progress(run_id) if db.engine.url.database not in (None, "", ":memory:")
+    def compute(run):
+        compute_run(run, progress=_Progress(run.id) if db.engine.url.database not in (None, "", ":memory:")
                     else None)
-        db.session.commit()
-    except Exception as exc:  # the run must end in a state the page can show, whatever went wrong
-        db.session.rollback()
-        if isinstance(exc, UserError):
-            message = exc.message
-        else:
-            current_app.logger.exception("themes run %s failed", run_id)
-            message = _("分析失败，请稍后重试或联系管理员。")
-        run = db.session.get(ThemeRun, run_id)
-        run.status, run.error, run.finished_at = "failed", message[:500], utcnow()
-        db.session.commit()
-    return run
+
+    return queue.run_row(ThemeRun, run_id, compute, _("分析失败，请稍后重试或联系管理员。"))
