@@ -65,3 +65,10 @@ def entered(db, draft, point, staff):
         return comment
 
     return factory
+
+
+@pytest.fixture
+def signed_in(auth, staff):
+    """The staff member, signed in."""
+    auth.login(staff)
+    return staff

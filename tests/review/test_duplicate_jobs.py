@@ -12,16 +12,10 @@ from consult import queue
 from consult.comments import duplicate_jobs
 from consult.comments.models import DuplicateDetection, DuplicateGroup, DuplicateRun
 from consult.database import utcnow
+from tests.review.test_review_groups import CAMPAIGN
 from tests.rq_fixture import redis_ok, rq_mode
 
-CAMPAIGN = "建议在第三条中明确规定民宿经营者应当在入住时告知游客消防安全设施的位置和使用方法，保障游客人身安全。"
 REDIS_URL = "redis://127.0.0.1:6379/9"
-
-
-@pytest.fixture
-def signed_in(auth, staff):
-    auth.login(staff)
-    return staff
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ OTHER = "游客乱扔垃圾的现象比较普遍，建议增加文明旅游宣�
 
 
 @pytest.fixture
-def signed_in(auth, staff):
-    """The staff member, signed in."""
-    auth.login(staff)
-    return staff
-
-
-@pytest.fixture
 def confirmed(db, entered, staff):
     """A confirmed group of three near-copies on article 4: (group, [representative, member, member])."""
     members = [entered(body=CAMPAIGN), entered(body=EDITED), entered(body=CAMPAIGN + "。")]

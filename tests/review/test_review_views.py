@@ -16,13 +16,6 @@ from consult.review import queries
 SAME = "建议在第四条中明确民宿经营者应当在入住时告知游客消防设施位置和使用方法，保障游客人身安全。"
 
 
-@pytest.fixture
-def signed_in(auth, staff):
-    """The staff member, signed in."""
-    auth.login(staff)
-    return staff
-
-
 def page(client, url):
     """GET a page that must answer 200, parsed."""
     response = client.get(url)
