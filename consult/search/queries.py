@@ -254,7 +254,7 @@ def search_comments(selection: Selection | str, *, draft_id=None, filters=None, 
                     per_group: int = 20, to_current: bool = False, top: int = 0) -> GroupedResults:
     """Staff search: every matching comment grouped by anchor in text order (`to_current`: by the article
     each anchor became in the current version, see map_to_current); with `top`, also the `top` most
-    relevant comments (`results.top`, as `top_comments` gives them) from the same index search.
+    relevant comments (`results.top`, whole-word matches first, highlighted) from the same index search.
 
     Raises QueryError / SelectionError for malformed input, SearchUnavailable when the index cannot answer.
     """
@@ -304,18 +304,6 @@ def matching_comment_ids(selection: Selection | str, *, draft_id=None, filters=N
             raise SearchUnavailable(health.message, "q")
     results = search_comments(selection, per_group=0)
     return [i for g in results.groups for i in g.comment_ids]
-
-
-def top_comments(selection: Selection | str, *, draft_id=None, filters=None, limit: int = 20) -> list[Hit]:
-    """The most relevant matching comments, whole-word matches first, highlighted."""
-    node, selection, terms = _prepare(as_selection(selection, draft_id, filters))
-    if node is None:
-        return []
-    try:
-        _, ranked = current_backend().ranked(node, _backend_filters(selection), limit + 10)
-    except IndexUnavailable:
-        return []  # search_comments on the same page already says the index is unavailable
-    return _top_hits(ranked, terms, limit)
 
 
 def _top_hits(ranked, terms, limit: int) -> list[Hit]:

@@ -354,12 +354,7 @@ class WhooshBackend(SearchBackend):
             searcher = self.searcher()
             if searcher.reader().doc_count_all() == 0:
                 return 0, []
-            allowed = self._filter_set(searcher, Q.Term("kind", "comment"), filters)
-            if node is None:
-                docnums = sorted(allowed)
-            else:
-                docnums = [d for d in self._matches(searcher, node) if d in allowed]
-            return matching.groups(self.arrays(searcher), docnums)
+            return matching.groups(self.arrays(searcher), self._comment_docnums(searcher, node, filters))
 
     def ranked(self, node, filters: dict, limit: int, kinds=("comment",), public_only: bool = False):
         """(total matching, best `limit` (kind, id, score)).
@@ -384,9 +379,15 @@ class WhooshBackend(SearchBackend):
             searcher = self.searcher()
             if searcher.reader().doc_count_all() == 0:
                 return (0, []), []
-            allowed = self._filter_set(searcher, Q.Term("kind", "comment"), filters)
-            matched = [d for d in self._matches(searcher, node) if d in allowed]
+            matched = self._comment_docnums(searcher, node, filters)
             return matching.groups(self.arrays(searcher), matched), self._best(searcher, node, matched, limit)
+
+    def _comment_docnums(self, searcher, node, filters: dict) -> list[int]:
+        """Ascending docnums of the comments matching the query (every one for `node` None) and filters."""
+        allowed = self._filter_set(searcher, Q.Term("kind", "comment"), filters)
+        if node is None:
+            return sorted(allowed)
+        return [d for d in self._matches(searcher, node) if d in allowed]
 
     def _best(self, searcher, node, matched, limit: int) -> list[tuple[str, int, float]]:
         if not matched:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from consult.comments.selection import SelectionError
-from consult.search.queries import matching_comment_ids, search_comments, search_public, top_comments
+from consult.search.queries import matching_comment_ids, search_comments, search_public
 from consult.search.syntax import QueryError
 
 
@@ -123,7 +123,7 @@ def test_whole_word_matches_rank_first(db, make_draft, add_comment):
     draft = make_draft()
     part = add_comment(draft, "规范旅游客运。")
     word = add_comment(draft, "方便游客。")
-    hits = top_comments("游客", draft_id=draft.id)
+    hits = search_comments("游客", draft_id=draft.id, per_group=0, top=20).top
     assert [h.obj.id for h in hits] == [word.id, part.id]
     assert hits[0].whole_word and not hits[1].whole_word
 
