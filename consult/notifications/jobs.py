@@ -59,7 +59,5 @@ def run_batch(batch_id: int, *, rounds: int | None = None) -> dict:
 def send_retries(now=None) -> dict:
     """Send the pending messages that have become due (a `consult worker`'s periodic round); {} if none."""
     now = now or utcnow()
-    due = db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.status == "pending",
-        Notification.next_attempt_at.is_(None) | (Notification.next_attempt_at <= now)))
+    due = db.session.scalar(select(func.count()).select_from(Notification).where(services.is_due(now)))
     return services.send_due(now) if due else {}

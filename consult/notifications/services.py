@@ -128,6 +128,12 @@ def _base_url() -> str:
     return (current_app.config.get("PUBLIC_BASE_URL") or "http://localhost").rstrip("/")
 
 
+def is_due(now):
+    """The condition of a pending message whose time has come (first attempt, or its retry is due)."""
+    return (Notification.status == "pending") & (
+        Notification.next_attempt_at.is_(None) | (Notification.next_attempt_at <= now))
+
+
 def send_due(now=None) -> dict:
     """Send every pending message whose time has come; counts by outcome. Commits per message."""
     now = now or utcnow()
@@ -140,10 +146,7 @@ def send_due(now=None) -> dict:
                                                   Notification.next_attempt_at < stale)
                        .values(status="failed", last_error="interrupted while sending (not resent)"))
     db.session.commit()
-    ids = list(db.session.scalars(select(Notification.id).where(
-        Notification.status == "pending",
-        (Notification.next_attempt_at.is_(None)) | (Notification.next_attempt_at <= now))
-        .order_by(Notification.id)))
+    ids = list(db.session.scalars(select(Notification.id).where(is_due(now)).order_by(Notification.id)))
     with current_app.test_request_context(base_url=_base_url()):
         for notification_id in ids:
             counts[_send_one(notification_id, now)] += 1

@@ -1,8 +1,8 @@
 """search_documents: the GIN index over an SQL function of the normalised text; no stored tsvector
 
 The tokens (CJK bigrams, run-final characters, Latin/digit words) are computed by the IMMUTABLE function
-consult_search_tokens(ntext) inside the index instead of being stored in every row: rows are a third as
-wide, so a query matching many comments reads a third of the heap pages (consult/search/pg_tokens.py).
+consult_search_tokens(ntext) inside the index instead of being stored in every row: rows are half as
+wide, so a query matching many comments reads half the heap pages (consult/search/pg_tokens.py).
 No statistics on the expression keep the planner on the index. The function body is frozen here as it
 was at this revision. On SQLite the table is unused: only the column goes.
 
